@@ -1,0 +1,1 @@
+"""Ingestion: files -> reports (clean text, metadata, section tree) -> chunks."""

@@ -1,0 +1,182 @@
+"""Reading report files of every supported format into plain text (the I/O edge of ingestion)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+TEXT_SUFFIXES = {".txt", ".md"}
+HTML_SUFFIXES = {".html", ".htm"}
+SUPPORTED_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | {".docx", ".pdf"}
+SIDECAR_SUFFIXES = (".meta.json", ".meta.yaml", ".meta.yml", ".yaml", ".yml")
+
+DEFAULT_MAX_FILE_MB = 20.0
+# A .docx is a zip; refuse archives that would inflate far beyond the file limit (zip bombs).
+DOCX_MAX_INFLATION = 10
+
+
+class IngestError(Exception):
+    """A file that cannot be ingested; the message names the file and the reason."""
+
+    def __init__(self, path: str | Path, reason: str) -> None:
+        super().__init__(f"{path}: {reason}")
+        self.path = str(path)
+        self.reason = reason
+
+
+@dataclass(frozen=True, slots=True)
+class RawDocument:
+    """Text as read from a file, before cleaning."""
+
+    path: str
+    file_format: str
+    text: str
+    html_title: str | None = None
+
+
+def is_sidecar(path: Path) -> bool:
+    """Whether a file is metadata for a report rather than a report."""
+    name = path.name.lower()
+    return name.endswith(SIDECAR_SUFFIXES)
+
+
+def read_document(path: Path, max_file_mb: float = DEFAULT_MAX_FILE_MB) -> RawDocument:
+    """Read one report file; raises IngestError with a clear reason."""
+    suffix = path.suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        raise IngestError(path, f"unsupported file type '{suffix or '(none)'}'; "
+                                f"supported: {', '.join(sorted(SUPPORTED_SUFFIXES))}")
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise IngestError(path, f"cannot read file ({exc.strerror or exc})") from exc
+    if size == 0:
+        raise IngestError(path, "empty file")
+    if size > max_file_mb * 1024 * 1024:
+        raise IngestError(path, f"file is {size / 1024 / 1024:.1f} MB, over the limit of "
+                                f"{max_file_mb:g} MB (setting max_file_mb)")
+    if suffix == ".docx":
+        return RawDocument(str(path), "docx", _read_docx(path, max_file_mb))
+    if suffix == ".pdf":
+        return RawDocument(str(path), "pdf", _read_pdf(path))
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise IngestError(path, f"cannot read file ({exc.strerror or exc})") from exc
+    text = decode_text(data, path)
+    if suffix in HTML_SUFFIXES:
+        from corpus.html import html_to_text
+
+        body, title = html_to_text(text)
+        return RawDocument(str(path), "html", body, title)
+    return RawDocument(str(path), "text", text)
+
+
+def decode_text(data: bytes, path: str | Path = "<bytes>") -> str:
+    """Decode UTF-8 (with or without BOM), UTF-16 with BOM or GB18030/GBK, detected from the bytes."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        candidates = ["utf-16"]
+    elif b"\x00" in data[:8192]:
+        raise IngestError(path, "binary file (contains NUL bytes), not text")
+    else:
+        candidates = ["utf-8-sig", "gb18030"]
+    for encoding in candidates:
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if _looks_like_text(text):
+            return text
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    if best is not None:
+        text = str(best)
+        if _looks_like_text(text):
+            return text
+    raise IngestError(path, "binary or undecodable file: not UTF-8, GB18030/GBK or another known text encoding")
+
+
+def _looks_like_text(text: str) -> bool:
+    """Reject decodings full of control or private-use characters (binary read as text)."""
+    if not text.strip():
+        return True  # emptiness is reported later, with its own message
+    sample = text[:20000]
+    bad = sum(1 for ch in sample if _is_garbage(ch))
+    return bad / len(sample) < 0.002
+
+
+def _is_garbage(ch: str) -> bool:
+    if ch in "\n\r\t\f\v":
+        return False
+    category = unicodedata.category(ch)
+    return category in ("Cc", "Co", "Cn", "Cs") or ch == "\ufffd"
+
+
+def _read_docx(path: Path, max_file_mb: float) -> str:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            inflated = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise IngestError(path, f"corrupt .docx (not a readable zip archive: {exc})") from exc
+    if inflated > max_file_mb * 1024 * 1024 * DOCX_MAX_INFLATION:
+        raise IngestError(path, f"corrupt or hostile .docx: inflates to {inflated / 1024 / 1024:.0f} MB")
+    try:
+        import docx
+
+        document = docx.Document(str(path))
+        lines: list[str] = []
+        for block in document.element.body.iterchildren():
+            tag = block.tag.rsplit("}", 1)[-1]
+            if tag == "p":
+                lines.append("".join(node.text or "" for node in block.iter() if node.tag.endswith("}t")))
+            elif tag == "tbl":
+                for row in block.iter():
+                    if row.tag.endswith("}tr"):
+                        cells = ["".join(t.text or "" for t in cell.iter() if t.tag.endswith("}t"))
+                                 for cell in row if cell.tag.endswith("}tc")]
+                        lines.append(" | ".join(c for c in cells if c))
+    except Exception as exc:  # python-docx raises many kinds on a broken package
+        raise IngestError(path, f"corrupt .docx ({type(exc).__name__}: {exc})") from exc
+    return "\n".join(lines)
+
+
+_PDF_SENTENCE_END = re.compile(r"[。！？；!?;:：]$")
+
+
+def _read_pdf(path: Path) -> str:
+    try:
+        from pypdf import PdfReader
+
+        reader = PdfReader(str(path), strict=False)
+        pages = [page.extract_text() or "" for page in reader.pages]
+    except Exception as exc:  # pypdf raises many kinds on a broken file
+        raise IngestError(path, f"corrupt PDF ({type(exc).__name__}: {exc})") from exc
+    text = "\n".join(pages)
+    if not text.strip():
+        raise IngestError(path, "PDF has no text layer (a scanned image?); OCR it first")
+    return _join_pdf_lines(text)
+
+
+def _join_pdf_lines(text: str) -> str:
+    """PDF text breaks lines where the page wraps; rejoin lines that end mid-sentence at full width."""
+    from corpus.sections import HEADING_PATTERN
+
+    lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
+    if not lines:
+        return ""
+    widths = sorted(len(ln) for ln in lines)
+    full_width = widths[int(len(widths) * 0.9)]
+    out: list[str] = []
+    last_line = ""  # the previous physical line, before any joining
+    for line in lines:
+        wrapped = len(last_line) >= 0.8 * full_width and not _PDF_SENTENCE_END.search(last_line)
+        if out and wrapped and not HEADING_PATTERN.match(line):
+            out[-1] += line
+        else:
+            out.append(line)
+        last_line = line
+    return "\n".join(out)

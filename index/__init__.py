@@ -1,0 +1,1 @@
+"""Searchable index: embeddings, FAISS, BM25 and the chunk store."""

@@ -1,0 +1,1 @@
+"""Hybrid retrieval, filters and question analysis."""

@@ -1,0 +1,170 @@
+"""Loading every format, and clear per-file errors for bad input with nothing else lost."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from corpus.ingest import IngestOptions, ingest, samples_dir
+from corpus.load import IngestError, read_document
+
+ZHUJI = samples_dir() / "000_c72485a41b80a0ad.txt"
+BODY = "一、主要举措和成效\n(一)强化调解。一是设立行政争议调解中心。二是调解成功率达98%。\n二、存在问题\n基层力量薄弱。"
+
+
+def _pdf_with_text(lines: list[str]) -> bytes:
+    """A minimal one-page PDF whose text layer holds the given ASCII lines."""
+    stream = "BT /F1 12 Tf 72 720 Td 14 TL " + " ".join(f"({line}) '" for line in lines) + " ET"
+    objects = [
+        "<< /Type /Catalog /Pages 2 0 R >>",
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+        "/Resources << /Font << /F1 5 0 R >> >> >>",
+        f"<< /Length {len(stream)} >>\nstream\n{stream}\nendstream",
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = "%PDF-1.4\n"
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += f"{number} 0 obj\n{body}\nendobj\n"
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n"
+    out += "".join(f"{offset:010d} 00000 n \n" for offset in offsets)
+    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n"
+    return out.encode("latin-1")
+
+
+def test_utf8_with_and_without_bom_and_gbk_read_the_same(tmp_path: Path) -> None:
+    (tmp_path / "plain.txt").write_bytes(BODY.encode("utf-8"))
+    (tmp_path / "bom.txt").write_bytes(b"\xef\xbb\xbf" + BODY.encode("utf-8"))
+    (tmp_path / "gbk.txt").write_bytes(BODY.encode("gbk"))
+    (tmp_path / "gb18030.md").write_bytes(BODY.encode("gb18030"))
+    texts = {p.name: read_document(p).text for p in tmp_path.iterdir()}
+    assert set(texts.values()) == {BODY}
+
+
+def test_gbk_file_named_txt_ingests_with_metadata(tmp_path: Path) -> None:
+    shutil.copy(ZHUJI, tmp_path / "zhuji.txt")
+    raw = ZHUJI.read_text(encoding="utf-8")
+    (tmp_path / "zhuji.txt").write_bytes(raw.encode("gb18030"))
+    result = ingest([tmp_path])
+    assert result.skipped == ()
+    assert result.reports[0].report.meta.region == "诸暨市"
+    assert "行政争议调解中心" in result.reports[0].report.text
+
+
+def test_html_keeps_main_text_only(tmp_path: Path) -> None:
+    page = f"""<html><head><title>诸暨市司法局2023年法治政府建设工作报告</title>
+    <style>.x{{color:red}}</style><script>var tracker = "不应出现的脚本文字";</script></head>
+    <body><nav class="nav">首页 > 政务公开 > 导航栏文字</nav><div class="breadcrumb">当前位置:首页</div>
+    <div class="article"><p>2023年,诸暨市司法局全面推进法治政府建设。</p>
+    {"".join(f"<p>{line}</p>" for line in BODY.splitlines())}
+    <p>扫一扫在手机上查看当前页面</p></div>
+    <footer>版权所有 页脚文字</footer><script>alert('x')</script></body></html>"""
+    (tmp_path / "page.html").write_text(page, encoding="utf-8")
+    result = ingest([tmp_path])
+    report = result.reports[0].report
+    assert "不应出现的脚本文字" not in report.text and "alert" not in report.text
+    assert "导航栏文字" not in report.text and "页脚文字" not in report.text and "color" not in report.text
+    assert "扫一扫" not in report.text
+    assert "一是设立行政争议调解中心。" in report.text
+    assert report.meta.title == "诸暨市司法局2023年法治政府建设工作报告"
+    assert report.meta.region == "诸暨市" and report.file_format == "html"
+    assert [s.heading for s in report.sections if s.level == 1] == ["主要举措和成效", "存在问题"]
+
+
+def test_docx_paragraphs_and_tables(tmp_path: Path) -> None:
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("南安市司法局2023年度法治政府建设情况")
+    for line in BODY.splitlines():
+        document.add_paragraph(line)
+    table = document.add_table(rows=1, cols=2)
+    table.rows[0].cells[0].text = "调解案件"
+    table.rows[0].cells[1].text = "8612件"
+    document.save(str(tmp_path / "report.docx"))
+    report = ingest([tmp_path]).reports[0].report
+    assert report.meta.title == "南安市司法局2023年度法治政府建设情况"
+    assert report.meta.region == "南安市" and report.meta.year == 2023
+    assert "二是调解成功率达98%。" in report.text and "调解案件 | 8612件" in report.text
+
+
+def test_pdf_text_layer_with_wrapped_lines_rejoined(tmp_path: Path) -> None:
+    (tmp_path / "report.pdf").write_bytes(_pdf_with_text([
+        "Annual report on law-based government, 2023", "The bureau opened an administrative dispute",
+        "mediation centre and handled 42 cases.", "It trained 600 staff."]))
+    document = read_document(tmp_path / "report.pdf")
+    assert document.file_format == "pdf"
+    assert "mediation centre and handled 42 cases." in document.text
+    assert "It trained 600 staff." in document.text
+
+
+@pytest.mark.parametrize(("name", "content", "reason"), [
+    ("empty.txt", b"", "empty file"),
+    ("binary.txt", bytes(range(256)) * 40, "binary file"),
+    ("random.txt", bytes((i * 7919 + 13) % 251 + 5 for i in range(5000)), "binary or undecodable"),
+    ("broken.docx", b"PK\x03\x04 this is not really a zip archive", "corrupt .docx"),
+    ("broken.pdf", b"%PDF-1.4\n1 0 obj << /Type /Catalog >> garbage", "corrupt PDF"),
+    ("notes.xlsx", b"whatever", "unsupported file type '.xlsx'"),
+    ("furniture.txt", "扫一扫在手机上查看当前页面\n附件下载\n".encode(), "no report text after cleaning"),
+])
+def test_bad_files_are_skipped_with_a_reason_and_good_ones_kept(
+        tmp_path: Path, name: str, content: bytes, reason: str) -> None:
+    shutil.copy(ZHUJI, tmp_path / ZHUJI.name)
+    (tmp_path / name).write_bytes(content)
+    result = ingest([tmp_path])
+    assert [r.report.source for r in result.reports] == [ZHUJI.name]
+    assert len(result.skipped) == 1
+    assert result.skipped[0].path.endswith(name)
+    assert reason in result.skipped[0].reason
+
+
+def test_oversized_file_is_refused_under_the_configured_limit(tmp_path: Path) -> None:
+    big = tmp_path / "big.txt"
+    big.write_bytes(("很长的报告。" * 200_000).encode("utf-8"))
+    with pytest.raises(IngestError, match=r"big.txt: file is 3.4 MB, over the limit of 1 MB"):
+        read_document(big, max_file_mb=1)
+    result = ingest([tmp_path], IngestOptions(max_file_mb=1))
+    assert "over the limit" in result.skipped[0].reason and not result.reports
+    assert ingest([tmp_path], IngestOptions(max_file_mb=5)).reports
+
+
+def test_docx_zip_bomb_is_refused(tmp_path: Path) -> None:
+    bomb = tmp_path / "bomb.docx"
+    with zipfile.ZipFile(bomb, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("word/document.xml", b"\0" * (30 * 1024 * 1024))
+    with pytest.raises(IngestError, match="inflates to"):
+        read_document(bomb, max_file_mb=1)
+
+
+def test_missing_path_is_reported(tmp_path: Path) -> None:
+    result = ingest([tmp_path / "nope"])
+    assert result.skipped[0].reason == "no such file or folder"
+
+
+def test_sidecar_overrides_inferred_fields(tmp_path: Path) -> None:
+    shutil.copy(ZHUJI, tmp_path / "a.txt")
+    (tmp_path / "a.meta.json").write_text(json.dumps({"year": 2022, "issuing_body": "诸暨市人民政府"}))
+    shutil.copy(samples_dir() / "004_e5f05fa6786c6ba1.txt", tmp_path / "b.txt")
+    (tmp_path / "b.yaml").write_text("region: 西湖区\ntitle: 西湖区2024年法治政府建设年度报告\n", encoding="utf-8")
+    result = ingest([tmp_path])
+    assert result.skipped == ()
+    meta = {r.report.source: r.report.meta for r in result.reports}
+    assert meta["a.txt"].year == 2022 and meta["a.txt"].issuing_body == "诸暨市人民政府"
+    assert meta["a.txt"].region == "诸暨市"  # untouched fields stay inferred
+    assert meta["b.txt"].title == "西湖区2024年法治政府建设年度报告" and not meta["b.txt"].title_composed
+    assert meta["b.txt"].prefecture == "杭州市"
+
+
+def test_invalid_sidecar_names_the_file_and_field(tmp_path: Path) -> None:
+    shutil.copy(ZHUJI, tmp_path / "a.txt")
+    (tmp_path / "a.meta.json").write_text(json.dumps({"yeer": 2022}))
+    result = ingest([tmp_path])
+    assert not result.reports
+    assert result.skipped[0].path.endswith("a.meta.json") and "yeer" in result.skipped[0].reason

@@ -1,0 +1,1 @@
+"""User interfaces: command line, web app, HTTP API."""

@@ -1,0 +1,58 @@
+"""Terminal and JSON renderings shared by the commands."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any
+
+from corpus.types import IngestResult, Report, SkippedFile
+
+
+def report_outline(report: Report, max_level: int = 5) -> list[dict[str, Any]]:
+    """The section tree as a flat list, root excluded."""
+    return [{"path": s.path, "level": s.level, "kind": s.kind, "start": s.start, "end": s.end}
+            for s in report.sections if 0 < s.level <= max_level]
+
+
+def ingest_summary_json(result: IngestResult) -> dict[str, Any]:
+    """What `reportqa ingest --json` prints."""
+    return {
+        "reports": [
+            {"source": item.report.source, "path": item.report.path, "format": item.report.file_format,
+             "characters": len(item.report.text), **asdict(item.report.meta),
+             "outline": report_outline(item.report), "chunks": len(item.chunks)}
+            for item in result.reports
+        ],
+        "skipped": [skipped_json(s) for s in result.skipped],
+    }
+
+
+def skipped_json(skipped: SkippedFile) -> dict[str, str]:
+    """A skipped file as JSON."""
+    return {"path": skipped.path, "reason": skipped.reason}
+
+
+def print_ingest_summary(result: IngestResult) -> None:
+    """Human-readable metadata, outline and chunk counts of each report, then the skipped files."""
+    for item in result.reports:
+        report, meta = item.report, item.report.meta
+        composed = "（无标题，据正文拟定）" if meta.title_composed else ""
+        print(f"■ {report.source}  {meta.title}{composed}")
+        place = " / ".join(filter(None, [meta.province, meta.prefecture, meta.region]))
+        print(f"  地区: {place or '?'}   年度: {meta.year or '?'}   发布机构: {meta.issuing_body or '?'}")
+        print(f"  发布日期: {meta.publish_date or '?'}   文号: {meta.doc_number or '—'}   "
+              f"字数: {len(report.text)}   分块: {len(item.chunks)}")
+        for section in report.sections:
+            if 0 < section.level <= 2:
+                indent = "    " * section.level
+                print(f"{indent}{section.marker}{section.heading}  [{section.kind}]")
+        print()
+    print(f"{len(result.reports)} report(s), {sum(len(r.chunks) for r in result.reports)} chunk(s)", end="")
+    print(f", {len(result.skipped)} skipped" if result.skipped else "")
+    summarize_skipped(result.skipped)
+
+
+def summarize_skipped(skipped: tuple[SkippedFile, ...] | list[SkippedFile]) -> None:
+    """List every skipped file and why."""
+    for item in skipped:
+        print(f"  skipped {item.path}: {item.reason}")

