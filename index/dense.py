@@ -1,0 +1,80 @@
+"""FAISS inner-product indexes over normalised vectors, with chunk row ids."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+DENSE_KINDS = ("flat", "hnsw")
+HNSW_NEIGHBOURS = 32
+
+
+def new_index(kind: str, dim: int) -> Any:
+    """An empty id-mapped index: exact ('flat') or approximate ('hnsw')."""
+    import faiss
+
+    if kind == "flat":
+        return faiss.IndexIDMap2(faiss.IndexFlatIP(dim))
+    if kind == "hnsw":
+        inner = faiss.IndexHNSWFlat(dim, HNSW_NEIGHBOURS, faiss.METRIC_INNER_PRODUCT)
+        inner.hnsw.efConstruction = 80
+        inner.hnsw.efSearch = 128
+        return faiss.IndexIDMap2(inner)
+    raise ValueError(f"unknown dense index kind '{kind}': use one of {', '.join(DENSE_KINDS)}")
+
+
+def add(index: Any, row_ids: Sequence[int], vectors: np.ndarray) -> None:
+    """Add vectors under their chunk row ids."""
+    if len(row_ids):
+        index.add_with_ids(np.ascontiguousarray(vectors, dtype=np.float32), np.asarray(row_ids, dtype=np.int64))
+
+
+def remove(index: Any, row_ids: Sequence[int]) -> int:
+    """Remove vectors by row id (exact indexes only); returns how many were removed."""
+    import faiss
+
+    if not len(row_ids):
+        return 0
+    return int(index.remove_ids(faiss.IDSelectorBatch(np.asarray(row_ids, dtype=np.int64))))
+
+
+def supports_removal(kind: str) -> bool:
+    """HNSW graphs cannot drop vectors; they are rebuilt instead."""
+    return kind == "flat"
+
+
+def save(index: Any, path: Path) -> None:
+    """FAISS's own binary format: loading it executes nothing."""
+    import faiss
+
+    faiss.write_index(index, str(path))
+
+
+def load(path: Path) -> Any:
+    """Read an index written by `save`."""
+    import faiss
+
+    return faiss.read_index(str(path))
+
+
+def search(index: Any, query: np.ndarray, k: int, allowed_ids: np.ndarray | None = None) -> list[tuple[int, float]]:
+    """Top-k (row id, inner product), optionally only among allowed row ids."""
+    import faiss
+
+    if index.ntotal == 0 or k <= 0:
+        return []
+    params = None
+    if allowed_ids is not None:
+        if len(allowed_ids) == 0:
+            return []
+        selector = faiss.IDSelectorBatch(np.asarray(allowed_ids, dtype=np.int64))
+        inner = faiss.downcast_index(index.index)
+        # SWIG classes take keyword arguments the type stubs do not know about.
+        params = (faiss.SearchParametersHNSW(sel=selector, efSearch=256)  # type: ignore[attr-defined]
+                  if isinstance(inner, faiss.IndexHNSW) else faiss.SearchParameters(sel=selector))  # type: ignore[call-arg]
+    scores, ids = index.search(np.ascontiguousarray(query.reshape(1, -1), dtype=np.float32),
+                               min(k, index.ntotal), params=params)
+    return [(int(i), float(s)) for i, s in zip(ids[0], scores[0], strict=True) if i != -1]

@@ -1,0 +1,90 @@
+"""Opening an index version for reading: dense and BM25 search over stored chunks."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from corpus.types import Report
+from index import dense, sparse
+from index.analysis import make_bm25_tokenizer
+from index.embedders import Embedder
+from index.layout import IndexLayout, IndexNotFoundError, Manifest, UnusableIndexError
+from index.store import ChunkStore
+from index.types import IndexedChunk
+
+
+class SearchIndex:
+    """A loaded, read-only index version; safe to share between threads for searching."""
+
+    def __init__(self, folder: Path, manifest: Manifest, embedder: Embedder) -> None:
+        self.folder = folder
+        self.manifest = manifest
+        self.embedder = embedder
+        self.tokenizer = make_bm25_tokenizer(manifest.bm25_tokenizer)
+        self._store = ChunkStore(folder / "chunks.sqlite", readonly=True)
+        self.chunks: dict[int, IndexedChunk] = {c.row_id: c for c in self._store.all_chunks()}
+        self._dense: Any = dense.load(folder / "dense.faiss")
+        self._bm25, self._bm25_rows = sparse.load(folder / "bm25")
+        self._position = {int(row): i for i, row in enumerate(self._bm25_rows)}
+        self._reports: dict[str, Report] = {}
+
+    @classmethod
+    def open(cls, index_dir: Path, embedder: Embedder) -> SearchIndex:
+        """Open the live version; clear errors for a missing, damaged or incompatible index."""
+        layout = IndexLayout(index_dir)
+        for _attempt in range(3):  # a writer may swap versions between reading CURRENT and opening
+            live = layout.live_version()
+            if live is None:
+                raise IndexNotFoundError(f"no index at {index_dir}. Build one: reportqa index PATH... "
+                                         f"--index {index_dir}")
+            manifest = layout.read_manifest(live)
+            wanted = Manifest.for_build(embedder, manifest.dense_kind, manifest.bm25_tokenizer,
+                                        manifest.chunk_tokens)
+            manifest.ensure_compatible(wanted, index_dir)
+            try:
+                return cls(live, manifest, embedder)
+            except FileNotFoundError:
+                continue
+        raise UnusableIndexError(f"the index at {index_dir} kept changing while it was opened; try again")
+
+    def close(self) -> None:
+        """Release the chunk store."""
+        self._store.close()
+
+    def __len__(self) -> int:
+        return len(self.chunks)
+
+    def report(self, source: str) -> Report | None:
+        """A report's canonical text and sections (cached after the first read)."""
+        if source not in self._reports:
+            report = self._store.report(source)
+            if report is None:
+                return None
+            self._reports[source] = report
+        return self._reports[source]
+
+    def sources(self) -> list[str]:
+        """File names of every indexed report."""
+        return self._store.sources()
+
+    def embed_query(self, query: str) -> np.ndarray:
+        """The query vector."""
+        return self.embedder.embed_queries([query])[0]
+
+    def dense_search(self, query_vector: np.ndarray, k: int,
+                     allowed_rows: Sequence[int] | None = None) -> list[tuple[int, float]]:
+        """Top-k chunks by cosine similarity: (row id, score)."""
+        allowed = None if allowed_rows is None else np.asarray(allowed_rows, dtype=np.int64)
+        return dense.search(self._dense, query_vector, k, allowed)
+
+    def bm25_search(self, query: str, k: int, allowed_rows: Sequence[int] | None = None) -> list[tuple[int, float]]:
+        """Top-k chunks by BM25: (row id, score), only chunks sharing a term with the query."""
+        mask = None
+        if allowed_rows is not None:
+            mask = np.zeros(len(self._bm25_rows), dtype=bool)
+            mask[[self._position[r] for r in allowed_rows if r in self._position]] = True
+        return sparse.search(self._bm25, self._bm25_rows, self.tokenizer.tokenize(query), k, mask)

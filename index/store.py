@@ -1,0 +1,112 @@
+"""The chunk store (SQLite): reports with their canonical text and sections, chunks with offsets."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict
+from pathlib import Path
+
+from corpus.types import Chunk, Report, ReportMeta, Section
+from index.types import IndexedChunk
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS reports (
+    source TEXT PRIMARY KEY, path TEXT NOT NULL, fingerprint TEXT NOT NULL, file_format TEXT NOT NULL,
+    text TEXT NOT NULL, meta TEXT NOT NULL, sections TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS chunks (
+    row_id INTEGER PRIMARY KEY, chunk_id TEXT NOT NULL UNIQUE,
+    source TEXT NOT NULL REFERENCES reports(source), ordinal INTEGER NOT NULL, text TEXT NOT NULL,
+    start INTEGER NOT NULL, "end" INTEGER NOT NULL, section_id INTEGER NOT NULL, section_path TEXT NOT NULL,
+    section_kind TEXT NOT NULL, sentence_spans TEXT NOT NULL, n_tokens INTEGER NOT NULL,
+    embed_hash TEXT NOT NULL, bm25_tokens TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS chunks_by_source ON chunks(source);
+"""
+
+
+class ChunkStore:
+    """One SQLite file of an index version."""
+
+    def __init__(self, path: Path, readonly: bool = False) -> None:
+        self.path = path
+        if readonly:
+            self._db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+        else:
+            self._db = sqlite3.connect(path, check_same_thread=False)
+            self._db.executescript(_SCHEMA)
+
+    def close(self) -> None:
+        """Close the database."""
+        self._db.close()
+
+    def fingerprints(self) -> dict[str, str]:
+        """Report file name -> fingerprint of every stored report."""
+        return dict(self._db.execute("SELECT source, fingerprint FROM reports"))
+
+    def next_row_id(self) -> int:
+        """The first unused row id (ids are never reused within an index's life)."""
+        (top,) = self._db.execute("SELECT COALESCE(MAX(row_id), -1) FROM chunks").fetchone()
+        return int(top) + 1
+
+    def remove_reports(self, sources: Iterable[str]) -> list[int]:
+        """Delete reports and their chunks; returns the removed chunk row ids."""
+        removed: list[int] = []
+        for source in sources:
+            removed += [r for (r,) in self._db.execute("SELECT row_id FROM chunks WHERE source = ?", (source,))]
+            self._db.execute("DELETE FROM chunks WHERE source = ?", (source,))
+            self._db.execute("DELETE FROM reports WHERE source = ?", (source,))
+        return removed
+
+    def add_report(self, report: Report, chunks: Sequence[Chunk], row_ids: Sequence[int],
+                   embed_hashes: Sequence[str], bm25_tokens: Sequence[list[str]]) -> None:
+        """Insert one report and its chunks."""
+        self._db.execute(
+            "INSERT INTO reports VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (report.source, report.path, report.content_hash, report.file_format, report.text,
+             json.dumps(asdict(report.meta), ensure_ascii=False),
+             json.dumps([asdict(s) for s in report.sections], ensure_ascii=False)))
+        self._db.executemany(
+            "INSERT INTO chunks VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(row_id, c.chunk_id, c.source, c.ordinal, c.text, c.start, c.end, c.section_id, c.section_path,
+              c.section_kind, json.dumps(c.sentence_spans), c.n_tokens, embed_hash, " ".join(tokens))
+             for c, row_id, embed_hash, tokens in zip(chunks, row_ids, embed_hashes, bm25_tokens, strict=True)])
+
+    def commit(self) -> None:
+        """Make the changes durable."""
+        self._db.commit()
+
+    def all_chunks(self) -> list[IndexedChunk]:
+        """Every chunk with its report metadata, by row id."""
+        metas = {source: ReportMeta(**json.loads(meta))
+                 for source, meta in self._db.execute("SELECT source, meta FROM reports")}
+        rows = self._db.execute(
+            'SELECT row_id, chunk_id, source, ordinal, text, start, "end", section_id, section_path, section_kind,'
+            " sentence_spans, n_tokens FROM chunks ORDER BY row_id")
+        out = []
+        for (row_id, chunk_id, source, ordinal, text, start, end, section_id, section_path, section_kind,
+             spans, n_tokens) in rows:
+            chunk = Chunk(chunk_id, source, ordinal, text, start, end, section_id, section_path, section_kind,
+                          tuple(tuple(s) for s in json.loads(spans)), n_tokens)
+            out.append(IndexedChunk(row_id, chunk, metas[source]))
+        return out
+
+    def tokens_and_hashes(self) -> list[tuple[int, str, list[str]]]:
+        """(row id, embedding hash, BM25 tokens) of every chunk, by row id."""
+        return [(row_id, embed_hash, tokens.split(" ") if tokens else [])
+                for row_id, embed_hash, tokens in
+                self._db.execute("SELECT row_id, embed_hash, bm25_tokens FROM chunks ORDER BY row_id")]
+
+    def report(self, source: str) -> Report | None:
+        """A stored report with its canonical text and section tree."""
+        row = self._db.execute("SELECT source, path, fingerprint, file_format, text, meta, sections "
+                               "FROM reports WHERE source = ?", (source,)).fetchone()
+        if row is None:
+            return None
+        source, path, fingerprint, file_format, text, meta, sections = row
+        parsed = tuple(Section(**{**s, "labels": tuple(s["labels"])}) for s in json.loads(sections))
+        return Report(source, path, file_format, text, fingerprint, ReportMeta(**json.loads(meta)), parsed)
+
+    def sources(self) -> list[str]:
+        """File names of every stored report."""
+        return [s for (s,) in self._db.execute("SELECT source FROM reports ORDER BY source")]
