@@ -27,3 +27,6 @@ test: lint
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache
+
+bench: install
+	$(BIN)/reportqa bench --out var/bench

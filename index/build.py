@@ -108,8 +108,9 @@ def update_index(index_dir: Path, paths: Iterable[str | Path], embedder: Embedde
         clock = time.perf_counter()
         cache = EmbeddingCache(layout.cache_path)
         tokenizer = Bm25Tokenizer(bigrams=options.bm25_tokenizer.endswith("+bigrams"))
-        new_rows, new_vectors, embedded = _store_and_embed(store, ingested, embedder, cache, tokenizer, progress)
-        timings["embed"] = time.perf_counter() - clock
+        new_rows, new_vectors, embedded, timings["tokenize"] = _store_and_embed(
+            store, ingested, embedder, cache, tokenizer, progress)
+        timings["embed"] = time.perf_counter() - clock - timings["tokenize"]
         store.commit()
 
         clock = time.perf_counter()
@@ -159,8 +160,12 @@ def _ingest_all(files: Sequence[ReportFile], options: IngestOptions, embedder: E
 
 def _store_and_embed(store: ChunkStore, ingested: Sequence[IngestedReport], embedder: Embedder,
                      cache: EmbeddingCache, tokenizer: Bm25Tokenizer,
-                     progress: Progress | None) -> tuple[list[int], np.ndarray, int]:
-    """Insert reports and chunks with fresh row ids; embed only passages the cache lacks."""
+                     progress: Progress | None) -> tuple[list[int], np.ndarray, int, float]:
+    """Insert reports and chunks with fresh row ids; embed only passages the cache lacks.
+
+    Returns the new row ids, their vectors, how many passages were embedded and the BM25 tokenizing time.
+    """
+    tokenize_s = 0.0
     next_row = store.next_row_id()
     row_ids: list[int] = []
     hashes: list[str] = []
@@ -170,8 +175,10 @@ def _store_and_embed(store: ChunkStore, ingested: Sequence[IngestedReport], embe
         report_hashes = [text_hash(p) for p in passages]
         report_rows = list(range(next_row, next_row + len(passages)))
         next_row += len(passages)
-        store.add_report(item.report, item.chunks, report_rows, report_hashes,
-                         [tokenizer.tokenize(p) for p in passages])
+        clock = time.perf_counter()
+        tokens = [tokenizer.tokenize(p) for p in passages]
+        tokenize_s += time.perf_counter() - clock
+        store.add_report(item.report, item.chunks, report_rows, report_hashes, tokens)
         row_ids += report_rows
         hashes += report_hashes
         texts.update(zip(report_hashes, passages, strict=True))
@@ -185,4 +192,4 @@ def _store_and_embed(store: ChunkStore, ingested: Sequence[IngestedReport], embe
         if progress:
             progress("chunks", min(start + EMBED_BATCH, len(missing)), len(missing))
     vectors = np.stack([cached[h] for h in hashes]) if hashes else np.zeros((0, embedder.dim), dtype=np.float32)
-    return row_ids, vectors, len(missing)
+    return row_ids, vectors, len(missing), tokenize_s

@@ -29,7 +29,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # output piped into `head` and the like
         sys.stderr.close()
         return 0
-    except (UserFacingError, UnusableIndexError) as exc:
+    except (UserFacingError, UnusableIndexError, ValueError, OSError) as exc:
         print(f"reportqa: {exc}", file=sys.stderr)
         return 2
 
@@ -65,6 +65,37 @@ def _parser() -> argparse.ArgumentParser:
     search.add_argument("--k", type=int, default=10, help="how many chunks (default 10)")
     search.add_argument("--json", action="store_true", help="machine-readable output")
     search.set_defaults(handler=_search)
+
+    ask = commands.add_parser("ask", help="answer a question with citations (or a batch of questions)")
+    ask.add_argument("question", nargs="?", help="the question, in Chinese")
+    _index_option(ask)
+    ask.add_argument("--batch", help="JSONL of questions ({id, question, history}); writes one JSON line each")
+    ask.add_argument("--json", action="store_true", help="machine-readable answer (the documented contract)")
+    ask.add_argument("--region", action="append", help="only reports of this region (repeatable)")
+    ask.add_argument("--year", type=int, action="append", help="only reports on this year (repeatable)")
+    ask.add_argument("--kind", action="append", help="only sections of this kind: 举措成效, 存在问题, 工作安排, …")
+    ask.add_argument("--history", help="JSON file of earlier turns: [{role, content}, …]")
+    ask.set_defaults(handler=_ask)
+
+    chat = commands.add_parser("chat", help="multi-turn conversation in the terminal")
+    _index_option(chat)
+    chat.set_defaults(handler=_chat)
+
+    evaluate = commands.add_parser("eval", help="score the assistant on a gold question set")
+    evaluate.add_argument("--gold", required=True, help="gold JSONL (format of shared/eval/dev.jsonl)")
+    _index_option(evaluate)
+    evaluate.add_argument("--k", type=int, default=5, help="passages counted for evidence recall (default 5)")
+    evaluate.add_argument("--out", help="folder for the report, metrics, answers and charts")
+    evaluate.add_argument("--json", action="store_true", help="print the metrics as JSON")
+    evaluate.set_defaults(handler=_eval)
+
+    bench = commands.add_parser("bench", help="measure build throughput, memory, re-index and search latency")
+    bench.add_argument("--out", default="var/bench", help="folder for bench.json and bench.md")
+    bench.add_argument("--synth-n", type=int, default=1000, help="synthetic reports (0: samples only)")
+    bench.add_argument("--synth-script", default="../shared/tools/synth_corpus.py",
+                       help="the synthetic corpus generator")
+    bench.add_argument("--raw-sample", type=int, default=1500, help="passages timed through the bare embedder")
+    bench.set_defaults(handler=_bench)
     return parser
 
 
@@ -114,6 +145,93 @@ def _search(args: argparse.Namespace, settings: Settings) -> int:
         print(json.dumps({"query": args.query, "results": rows}, ensure_ascii=False, indent=2))
     else:
         print_search_rows(rows)
+    return 0
+
+
+def _ask(args: argparse.Namespace, settings: Settings) -> int:
+    from retriever.analysis import Filters
+    from ui.render import print_answer
+    from ui.setup import build_pipeline, read_history, read_questions
+
+    if not args.question and not args.batch:
+        raise UserFacingError("give a question, or --batch FILE.jsonl")
+    pipeline = build_pipeline(settings)
+    filters = Filters(regions=tuple(args.region or ()), years=tuple(args.year or ()), kinds=tuple(args.kind or ()))
+    if args.batch:
+        for item in read_questions(args.batch):
+            answer = pipeline.ask(item.question, item.history, filters, item.id)
+            print(json.dumps(answer.to_json(), ensure_ascii=False), flush=True)
+        return 0
+    history = read_history(args.history) if args.history else []
+    answer = pipeline.ask(args.question, history, filters)
+    if args.json:
+        print(json.dumps(answer.to_json(), ensure_ascii=False, indent=2))
+    else:
+        print_answer(answer)
+    return 0
+
+
+def _chat(args: argparse.Namespace, settings: Settings) -> int:
+    from ui.render import print_answer
+    from ui.setup import build_pipeline
+
+    pipeline = build_pipeline(settings)
+    history: list[str] = []
+    print("reportqa 对话：输入问题，回车提问；输入 /clear 清空对话，/quit 退出。")
+    while True:
+        try:
+            question = input("问> ").strip()
+        except EOFError:
+            print()
+            return 0
+        if question in ("/quit", "/exit"):
+            return 0
+        if question == "/clear":
+            history.clear()
+            continue
+        if not question:
+            continue
+        print_answer(pipeline.ask(question, history))
+        history.append(question)
+
+
+def _eval(args: argparse.Namespace, settings: Settings) -> int:
+    from pathlib import Path
+
+    from eval.metrics import load_gold
+    from eval.report import print_metrics_table, write_report
+    from eval.run import pipeline_ask, run_system
+    from ui.setup import build_pipeline
+
+    pipeline = build_pipeline(settings)
+    index = pipeline.retriever.index
+
+    def report_text(source: str) -> str | None:
+        report = index.report(source)
+        return report.text if report else None
+
+    gold = load_gold(Path(args.gold), report_text)
+    runs = [run_system("reportqa", pipeline_ask(pipeline), gold, report_text, args.k)]
+    if args.out:
+        write_report(runs, Path(args.out), args.gold)
+    if args.json:
+        print(json.dumps({run.system: run.metrics.to_json() for run in runs}, ensure_ascii=False, indent=2))
+    else:
+        print_metrics_table(runs)
+    return 0
+
+
+def _bench(args: argparse.Namespace, settings: Settings) -> int:
+    from pathlib import Path
+
+    from eval.bench import markdown_table, run_bench
+
+    script = Path(args.synth_script)
+    if args.synth_n and not script.is_file():
+        raise UserFacingError(f"synthetic corpus generator not found: {script} (give --synth-script or --synth-n 0)")
+    result = run_bench(Path(args.out), script if args.synth_n else None, args.synth_n, args.raw_sample,
+                       settings.embedder)
+    print(markdown_table(result))
     return 0
 
 

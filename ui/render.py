@@ -6,6 +6,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+from answer.types import Answer
 from corpus.types import IngestResult, Report, SkippedFile
 from index.types import UpdateSummary
 
@@ -88,3 +89,15 @@ def print_search_rows(rows: list[dict[str, Any]]) -> None:
         print(f"   {row['source']} {row['region'] or ''} {row['year'] or ''}  {row['section']}  "
               f"[{row['start']}:{row['end']}]")
         print(f"   {row['text'][:160]}")
+
+
+def print_answer(answer: Answer) -> None:
+    """The answer, then its sources with the quoted sentences."""
+    print(answer.answer)
+    if answer.citations:
+        print("\n来源：")
+        for citation in answer.citations:
+            print(f"  [{citation.n}] {citation.title}（{citation.region or '?'}，{citation.year or '?'}年）"
+                  f" › {citation.section or '正文'}  [{citation.start}:{citation.end}]")
+            print(f"      “{citation.quote}”")
+    print(f"\n（{answer.timings_ms.get('total', 0):.0f} ms）")

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import json
+from dataclasses import dataclass
+
+from answer.pipeline import AnswerPipeline
 from corpus.ingest import IngestOptions
 from index.build import IndexOptions
 from index.embedders import Embedder, make_embedder
@@ -22,3 +26,50 @@ def index_options(settings: Settings) -> IndexOptions:
 def open_index(settings: Settings, embedder: Embedder | None = None) -> SearchIndex:
     """The live index at settings.index_dir."""
     return SearchIndex.open(settings.index_dir, embedder or load_embedder(settings))
+
+
+def build_pipeline(settings: Settings) -> AnswerPipeline:
+    """The answer pipeline over the configured index, loading models once."""
+    return AnswerPipeline(open_index(settings))
+
+
+@dataclass(frozen=True, slots=True)
+class BatchQuestion:
+    """One line of a batch file (the gold-set format: id, question, history)."""
+
+    id: str | None
+    question: str
+    history: tuple[str, ...]
+
+
+def read_questions(path: str) -> list[BatchQuestion]:
+    """Questions of a JSONL file; a bad line is an error naming the file and line."""
+    out = []
+    with open(path, encoding="utf-8-sig") as handle:
+        for number, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            try:
+                item = json.loads(line)
+                question = str(item["question"])
+            except (ValueError, KeyError, TypeError) as exc:
+                raise ValueError(f"{path}:{number}: not a question line ({exc})") from exc
+            out.append(BatchQuestion(item.get("id"), question, tuple(user_turns(item.get("history") or []))))
+    return out
+
+
+def read_history(path: str) -> list[str]:
+    """Earlier user turns from a JSON file of [{role, content}] (or a list of strings)."""
+    with open(path, encoding="utf-8-sig") as handle:
+        return user_turns(json.load(handle))
+
+
+def user_turns(history: list) -> list[str]:
+    """The user's earlier questions, oldest first."""
+    turns = []
+    for turn in history:
+        if isinstance(turn, str):
+            turns.append(turn)
+        elif isinstance(turn, dict) and turn.get("role", "user") == "user" and turn.get("content"):
+            turns.append(str(turn["content"]))
+    return turns

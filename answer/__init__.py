@@ -1,0 +1,1 @@
+"""Conversational answering: grounded answers with verbatim citations (extractive or LLM)."""

@@ -1,0 +1,68 @@
+"""The answer pipeline: analyse the question, retrieve, answer; also a LangChain Runnable."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import replace
+from typing import Any, Protocol
+
+from answer.types import Answer
+from index.search import SearchIndex
+from retriever.analysis import Filters, QueryPlan, analyze
+from retriever.hybrid import HybridRetriever, RetrievalOptions
+
+
+class Answerer(Protocol):
+    """Turns an analysed question into a cited answer, retrieving what it needs."""
+
+    mode: str
+
+    def answer(self, plan: QueryPlan) -> Answer:
+        """Answer the question the plan describes."""
+        ...
+
+
+class AnswerPipeline:
+    """Question (+ history, filters) -> Answer, with timings; models are loaded once by the caller."""
+
+    def __init__(self, index: SearchIndex, answerer: Answerer | None = None,
+                 retrieval: RetrievalOptions | None = None) -> None:
+        from answer.extractive import ExtractiveAnswerer
+
+        self.retriever = HybridRetriever(index, retrieval)
+        self.answerer = answerer or ExtractiveAnswerer(self.retriever)
+
+    def plan(self, question: str, history: Sequence[str] = (), filters: Filters | None = None) -> QueryPlan:
+        """The analysed question."""
+        return analyze(question, self.retriever.resolver, history, filters)
+
+    def ask(self, question: str, history: Sequence[str] = (), filters: Filters | None = None,
+            question_id: str | None = None) -> Answer:
+        """Answer one question; history holds the earlier user turns, oldest first."""
+        started = time.perf_counter()
+        question = question.strip()
+        if not question:
+            return Answer(question=question, answer="请输入问题。", answerable=False, id=question_id,
+                          timings_ms={"total": 0.0})
+        plan = self.plan(question, history, filters)
+        planned = time.perf_counter()
+        answer = self.answerer.answer(plan)
+        done = time.perf_counter()
+        return replace(answer, id=question_id, mode=self.answerer.mode,
+                       timings_ms={**answer.timings_ms, "analyze": (planned - started) * 1000,
+                                   "answer": (done - planned) * 1000, "total": (done - started) * 1000})
+
+    def as_runnable(self) -> Any:
+        """A LangChain Runnable: {"question", "history"?, "filters"?} -> Answer."""
+        from langchain_core.runnables import RunnableLambda
+
+        def run(payload: dict[str, Any] | str) -> Answer:
+            if isinstance(payload, str):
+                return self.ask(payload)
+            filters = payload.get("filters")
+            return self.ask(payload["question"], payload.get("history", ()),
+                            filters if isinstance(filters, Filters) or filters is None else Filters(**filters),
+                            payload.get("id"))
+
+        return RunnableLambda(run, name="reportqa_answer")

@@ -1,0 +1,159 @@
+"""Hybrid retrieval: dense and BM25 fused, metadata filters, diversity across reports."""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from index.analysis import normalize_for_search
+from index.search import SearchIndex
+from retriever.analysis import Filters, RegionResolver
+from retriever.fusion import reciprocal_rank_fusion
+from retriever.types import Hit
+
+
+@dataclass(frozen=True, slots=True)
+class RetrievalOptions:
+    """Knobs of hybrid retrieval."""
+
+    pool: int = 60  # candidates taken from each retriever before fusion
+    fusion: str = "rrf"  # "rrf" or "convex"
+    dense_weight: float = 0.5  # convex fusion: weight of the normalised dense score
+    max_share_per_report: float = 0.5  # diversity: share of the top-k one report may take (unfiltered)
+
+
+class HybridRetriever:
+    """Dense + BM25 over one index, with filters and per-report diversity."""
+
+    def __init__(self, index: SearchIndex, options: RetrievalOptions | None = None) -> None:
+        self.index = index
+        self.options = options or RetrievalOptions()
+        metas = {item.chunk.source: item.meta for item in index.chunks.values()}
+        self.metas = metas
+        parents = [p for m in metas.values() for p in (m.province, m.prefecture)]
+        self.resolver = RegionResolver([m.region for m in metas.values() if m.region], [p for p in parents if p])
+        self._normalized: dict[int, str] | None = None
+        self._rows_by_source: dict[str, list[int]] = defaultdict(list)
+        for row_id, item in index.chunks.items():
+            self._rows_by_source[item.chunk.source].append(row_id)
+
+    def sources_matching(self, filters: Filters) -> list[str]:
+        """Reports whose metadata passes the filters, in file-name order."""
+        out = []
+        for source, meta in sorted(self.metas.items()):
+            if filters.regions and meta.region not in filters.regions:
+                continue
+            if filters.years and meta.year not in filters.years:
+                continue
+            if filters.issuing_bodies and not any(b in (meta.issuing_body or "") for b in filters.issuing_bodies):
+                continue
+            out.append(source)
+        return out
+
+    def allowed_rows(self, filters: Filters) -> list[int] | None:
+        """Row ids passing the filters, or None when nothing is filtered."""
+        if filters.is_empty():
+            return None
+        rows = [r for s in self.sources_matching(filters) for r in self._rows_by_source[s]]
+        if filters.kinds:
+            rows = [r for r in rows if self.index.chunks[r].chunk.section_kind in filters.kinds]
+        return rows
+
+    def retrieve(self, query: str, filters: Filters | None = None, k: int = 10) -> list[Hit]:
+        """The k best chunks for the query among those passing the filters."""
+        filters = filters or Filters()
+        allowed = self.allowed_rows(filters)
+        if allowed is not None and not allowed:
+            return []
+        pool = max(self.options.pool, k)
+        dense_hits = self.index.dense_search(self.index.embed_query(query), pool, allowed)
+        bm25_hits = self.index.bm25_search(query, pool, allowed)
+        fused = self._fuse(dense_hits, bm25_hits)
+        diverse = self._diversify(fused, k, spread=not filters.regions)
+        dense_scores, bm25_scores = dict(dense_hits), dict(bm25_hits)
+        return [self._hit(row, score, dense_scores.get(row), bm25_scores.get(row)) for row, score in diverse]
+
+    def per_report(self, query: str, filters: Filters | None = None, per_report: int = 3) -> dict[str, list[Hit]]:
+        """Each report's best chunks for the query: complete lists need every report, not a global top-k."""
+        filters = filters or Filters()
+        allowed = self.allowed_rows(filters)
+        rows = list(self.index.chunks) if allowed is None else allowed
+        if not rows:
+            return {}
+        bm25_hits = self.index.bm25_search(query, len(rows), rows)
+        dense_hits = self.index.dense_search(self.index.embed_query(query), min(len(rows), 200), rows)
+        fused = self._fuse(dense_hits, bm25_hits)
+        out: dict[str, list[Hit]] = defaultdict(list)
+        dense_scores, bm25_scores = dict(dense_hits), dict(bm25_hits)
+        for row, score in fused:
+            source = self.index.chunks[row].chunk.source
+            if len(out[source]) < per_report:
+                out[source].append(self._hit(row, score, dense_scores.get(row), bm25_scores.get(row)))
+        return dict(out)
+
+    def containing(self, phrases: Sequence[str], filters: Filters | None = None) -> dict[str, list[Hit]]:
+        """Every chunk whose normalised text contains all the phrases, by report: exact mentions, none missed."""
+        if not phrases:
+            return {}
+        allowed = self.allowed_rows(filters or Filters())
+        rows = list(self.index.chunks) if allowed is None else allowed
+        normalized = self._normalized_texts()
+        out: dict[str, list[Hit]] = defaultdict(list)
+        for row in rows:
+            if all(p in normalized[row] for p in phrases):
+                out[self.index.chunks[row].chunk.source].append(self._hit(row, 0.0, None, None))
+        return dict(out)
+
+    def _normalized_texts(self) -> dict[int, str]:
+        if self._normalized is None:  # built on first use: most questions never need it
+            self._normalized = {row: normalize_for_search(item.chunk.text) for row, item in self.index.chunks.items()}
+        return self._normalized
+
+    def _fuse(self, dense_hits: Sequence[tuple[int, float]],
+              bm25_hits: Sequence[tuple[int, float]]) -> list[tuple[int, float]]:
+        if self.options.fusion == "rrf":
+            return reciprocal_rank_fusion([dense_hits, bm25_hits])
+        return convex_fusion(dense_hits, bm25_hits, self.options.dense_weight)
+
+    def _diversify(self, fused: list[tuple[int, float]], k: int, spread: bool) -> list[tuple[int, float]]:
+        """Cap each report's share of the top-k so one long report cannot crowd out the others."""
+        if not spread:
+            return fused[:k]
+        cap = max(1, math.ceil(k * self.options.max_share_per_report))
+        taken: list[tuple[int, float]] = []
+        deferred: list[tuple[int, float]] = []
+        counts: dict[str, int] = defaultdict(int)
+        for row, score in fused:
+            source = self.index.chunks[row].chunk.source
+            if counts[source] < cap:
+                counts[source] += 1
+                taken.append((row, score))
+            else:
+                deferred.append((row, score))
+            if len(taken) == k:
+                break
+        return (taken + deferred)[:k]
+
+    def _hit(self, row: int, score: float, dense_score: float | None, bm25_score: float | None) -> Hit:
+        item = self.index.chunks[row]
+        return Hit(row, item.chunk, item.meta, score, dense_score, bm25_score)
+
+
+def convex_fusion(dense_hits: Sequence[tuple[int, float]], bm25_hits: Sequence[tuple[int, float]],
+                  dense_weight: float) -> list[tuple[int, float]]:
+    """dense_weight * minmax(dense) + (1 - dense_weight) * minmax(bm25), best first."""
+    def normalised(hits: Sequence[tuple[int, float]]) -> dict[int, float]:
+        if not hits:
+            return {}
+        scores = np.array([s for _, s in hits], dtype=np.float64)
+        low, span = scores.min(), float(np.ptp(scores)) or 1.0
+        return {row: (s - low) / span for row, s in hits}
+
+    dense_n, bm25_n = normalised(dense_hits), normalised(bm25_hits)
+    rows = set(dense_n) | set(bm25_n)
+    fused = {r: dense_weight * dense_n.get(r, 0.0) + (1 - dense_weight) * bm25_n.get(r, 0.0) for r in rows}
+    return sorted(fused.items(), key=lambda item: (-item[1], item[0]))
