@@ -90,25 +90,11 @@ class ExtractiveAnswerer:
     def _list(self, plan: QueryPlan) -> Answer:
         fragments = normalized_fragments(topic_fragments(plan.topic) or [plan.topic])
         heads = _heads(plan, fragments)
-        per_report = self.retriever.per_report(plan.resolved, plan.filters, per_report=4)
-        for source, hits in self.retriever.containing(heads, plan.filters).items():
-            per_report[source] = [*per_report.get(source, []), *hits]
         numeric = bool(re.search(r"\d", plan.topic))
-        chosen: dict[str, list[Sentence]] = {}
-        considered: list[Hit] = []
-        for source in sorted(per_report, key=lambda s: self.retriever.metas[s].region or s):
-            considered += per_report[source]
-            ranked = [s for s in score_sentences(sentences_of(per_report[source]), fragments, numeric)
-                      if s.score >= self.options.list_min and all(h in s.sentence.normalized for h in heads)]
-            if ranked:
-                chosen[source] = [s.sentence for s in ranked[:2]]
+        chosen, considered = self._best_per_report(plan, fragments, heads, self.options.list_min, 2, numeric)
         if not chosen:
             return _abstain(plan, _not_found(plan))
-        book = CitationBook()
-        for rank in range(2):  # every report's best sentence is cited (and ranked) before any second one
-            for sentences in chosen.values():
-                if rank < len(sentences):
-                    book.cite_sentence(sentences[rank])
+        book = _cite_round_robin(chosen)
         lines = [f"- {_line(s[0].hit, ''.join(f'{x.text}[{book.cite_sentence(x)}]' for x in s))}"
                  for s in chosen.values()]
         intro = f"共有{len(lines)}份报告涉及：" if len(lines) > 1 else "有1份报告涉及："
@@ -117,23 +103,40 @@ class ExtractiveAnswerer:
     # -- precedent wording for drafters -----------------------------------------------------
     def _wording(self, plan: QueryPlan) -> Answer:
         fragments = normalized_fragments(list(plan.quoted) or topic_fragments(plan.topic))
-        per_report = self.retriever.per_report(plan.resolved, plan.filters, per_report=6)
-        for source, hits in self.retriever.containing(normalized_fragments(list(plan.quoted)), plan.filters).items():
-            per_report[source] = [*per_report.get(source, []), *hits]
-        book = CitationBook()
-        blocks: list[str] = []
-        considered: list[Hit] = []
-        for source in sorted(per_report, key=lambda s: self.retriever.metas[s].region or s):
-            considered += per_report[source]
-            ranked = [s for s in score_sentences(sentences_of(per_report[source]), fragments)
-                      if s.score >= self.options.wording_min][:self.options.wording_per_report]
-            if ranked:
-                meta = ranked[0].sentence.hit.meta
-                quotes = "\n".join(f"> {s.sentence.text}[{book.cite_sentence(s.sentence)}]" for s in ranked)
-                blocks.append(f"**{meta.region or source}**（{meta.year or '?'}年报告）\n{quotes}")
-        if not blocks:
+        chosen, considered = self._best_per_report(plan, fragments, [], self.options.wording_min,
+                                                   self.options.wording_per_report, False)
+        if not chosen:
             return _abstain(plan, _not_found(plan))
+        book = _cite_round_robin(chosen)
+        blocks = []
+        for sentences in chosen.values():
+            meta = sentences[0].hit.meta
+            quotes = "\n".join(f"> {s.text}[{book.cite_sentence(s)}]" for s in sentences)
+            blocks.append(f"**{meta.region or sentences[0].hit.chunk.source}**（{meta.year or '?'}年报告）\n{quotes}")
         return _answer(plan, "可借鉴的原文表述：\n\n" + "\n\n".join(blocks), book, considered)
+
+    def _best_per_report(self, plan: QueryPlan, fragments: list[str], heads: list[str], minimum: float,
+                         per_report: int, numeric: bool) -> tuple[dict[str, list[Sentence]], list[Hit]]:
+        """Each report's best sentences (all heads present, score >= minimum), reports by best score.
+
+        Candidates are every report's best chunks plus every chunk that contains the heads or quoted
+        phrases verbatim: a list must be complete, not cut at a global top-k.
+        """
+        candidates = self.retriever.per_report(plan.resolved, plan.filters, per_report=6)
+        exact = heads or normalized_fragments(list(plan.quoted))
+        for source, hits in self.retriever.containing(exact, plan.filters).items():
+            candidates[source] = [*candidates.get(source, []), *hits]
+        scored: list[tuple[float, str, list[Sentence]]] = []
+        considered: list[Hit] = []
+        for source, hits in candidates.items():
+            considered += hits
+            ranked = [s for s in score_sentences(sentences_of(hits), fragments, numeric)
+                      if s.score >= minimum and all(h in s.sentence.normalized for h in heads)]
+            if ranked:
+                scored.append((ranked[0].score, self.retriever.metas[source].region or source,
+                               [s.sentence for s in ranked[:per_report]]))
+        scored.sort(key=lambda item: (-item[0], item[1]))
+        return {sentences[0].hit.chunk.source: sentences for _, _, sentences in scored}, considered
 
     # -- one line per region ----------------------------------------------------------------
     def _compare(self, plan: QueryPlan) -> Answer:
@@ -156,11 +159,12 @@ class ExtractiveAnswerer:
 
     # -- the points of a section --------------------------------------------------------------
     def _section(self, plan: QueryPlan) -> Answer:
-        if plan.filters.kinds:
-            return self._section_of_kind(plan)
+        focus = [f for f in topic_fragments(plan.topic) if not _KIND_WORDS.fullmatch(f)]
+        if plan.filters.kinds and not focus:
+            return self._section_of_kind(plan)  # "存在哪些问题": the points of that part of the report
         hits = self.retriever.retrieve(plan.resolved, plan.filters, self.options.retrieve_k)
         sentences = sentences_of(hits)
-        fragments = normalized_fragments(topic_fragments(plan.topic) or [plan.topic])
+        fragments = normalized_fragments(focus or [plan.topic])
         ranked = score_sentences(sentences, fragments)
         if not ranked or ranked[0].score < self.options.abstain_below:
             return _abstain(plan, _not_found(plan))
@@ -250,6 +254,21 @@ def _points(sections: Sequence[Section], top: Section, text: str) -> list[tuple[
         return [sentence_spans(text, c.start, c.end)[0] for c in children]
     spans = sentence_spans(text, top.start, top.end)
     return spans[1:] if len(spans) > 1 else spans  # the first sentence is the heading
+
+
+# Fragments that only restate the section kind asked for, or the genre itself.
+_KIND_WORDS = re.compile(r"(法治政府建设|推进|存在|主要|问题|不足|短板|差距|安排|计划|思路|打算|下一步|明年|今后|"
+                         r"有什么|工作|履职|第一责任人|职责|履行|党政|负责人|主要负责人)+")
+
+
+def _cite_round_robin(chosen: dict[str, list[Sentence]]) -> CitationBook:
+    """Number every report's best sentence before any report's second, so passages rank the same way."""
+    book = CitationBook()
+    for rank in range(max((len(s) for s in chosen.values()), default=0)):
+        for sentences in chosen.values():
+            if rank < len(sentences):
+                book.cite_sentence(sentences[rank])
+    return book
 
 
 def _heads(plan: QueryPlan, fragments: list[str]) -> list[str]:
