@@ -2,31 +2,36 @@
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
 INDEX ?= var/index
 
-.PHONY: install run test lint bench clean
+.PHONY: run test lint bench clean
 
-$(STAMP): pyproject.toml
-	$(PYTHON) -m venv $(VENV)
+# The assistant itself (and the optional LLM client); the test set-up adds torch (CPU build), linters, pytest.
+$(VENV)/.run-deps: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e '.[dev,st]'
-	touch $(STAMP)
+	$(BIN)/pip install -q -e '.[llm]'
+	touch $@
 
-install: $(STAMP)
+$(VENV)/.test-deps: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[llm,st,dev]'
+	touch $@ $(VENV)/.run-deps
 
-run: install
-	$(BIN)/reportqa ingest corpus/samples
+run: $(VENV)/.run-deps
+	$(BIN)/reportqa index corpus/samples --index $(INDEX)
+	$(BIN)/reportqa chat --index $(INDEX)
 
-lint: install
+lint: $(VENV)/.test-deps
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 
 test: lint
 	$(BIN)/pytest
 
+bench: $(VENV)/.run-deps
+	$(BIN)/reportqa bench --out var/bench
+
 clean:
 	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache
-
-bench: install
-	$(BIN)/reportqa bench --out var/bench

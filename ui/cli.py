@@ -75,10 +75,12 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("--year", type=int, action="append", help="only reports on this year (repeatable)")
     ask.add_argument("--kind", action="append", help="only sections of this kind: 举措成效, 存在问题, 工作安排, …")
     ask.add_argument("--history", help="JSON file of earlier turns: [{role, content}, …]")
+    ask.add_argument("--llm", action="store_true", help="answer with the configured LLM (REPORTQA_LLM_*)")
     ask.set_defaults(handler=_ask)
 
     chat = commands.add_parser("chat", help="multi-turn conversation in the terminal")
     _index_option(chat)
+    chat.add_argument("--llm", action="store_true", help="answer with the configured LLM (REPORTQA_LLM_*)")
     chat.set_defaults(handler=_chat)
 
     evaluate = commands.add_parser("eval", help="score the assistant on a gold question set")
@@ -155,7 +157,7 @@ def _ask(args: argparse.Namespace, settings: Settings) -> int:
 
     if not args.question and not args.batch:
         raise UserFacingError("give a question, or --batch FILE.jsonl")
-    pipeline = build_pipeline(settings)
+    pipeline = build_pipeline(settings, llm=args.llm)
     filters = Filters(regions=tuple(args.region or ()), years=tuple(args.year or ()), kinds=tuple(args.kind or ()))
     if args.batch:
         for item in read_questions(args.batch):
@@ -175,7 +177,7 @@ def _chat(args: argparse.Namespace, settings: Settings) -> int:
     from ui.render import print_answer
     from ui.setup import build_pipeline
 
-    pipeline = build_pipeline(settings)
+    pipeline = build_pipeline(settings, llm=args.llm)
     history: list[str] = []
     print("reportqa 对话：输入问题，回车提问；输入 /clear 清空对话，/quit 退出。")
     while True:

@@ -28,9 +28,18 @@ def open_index(settings: Settings, embedder: Embedder | None = None) -> SearchIn
     return SearchIndex.open(settings.index_dir, embedder or load_embedder(settings))
 
 
-def build_pipeline(settings: Settings) -> AnswerPipeline:
-    """The answer pipeline over the configured index, loading models once."""
-    return AnswerPipeline(open_index(settings))
+def build_pipeline(settings: Settings, llm: bool = False) -> AnswerPipeline:
+    """The answer pipeline over the configured index, loading models once; llm picks the LLM answerer."""
+    pipeline = AnswerPipeline(open_index(settings))
+    if llm:
+        from answer.llm import LLMAnswerer, LLMConfig
+
+        if not (settings.llm_base_url and settings.llm_model):
+            raise ValueError("the LLM answerer needs REPORTQA_LLM_BASE_URL and REPORTQA_LLM_MODEL "
+                             "(an OpenAI-compatible endpoint such as Ollama, vLLM, DeepSeek or Qwen)")
+        key = settings.llm_api_key.get_secret_value() if settings.llm_api_key else "not-needed"
+        pipeline.answerer = LLMAnswerer(pipeline.retriever, LLMConfig(settings.llm_base_url, settings.llm_model, key))
+    return pipeline
 
 
 @dataclass(frozen=True, slots=True)
