@@ -6,6 +6,7 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from index.layout import UnusableIndexError
 from ui.settings import Settings
@@ -84,12 +85,22 @@ def _parser() -> argparse.ArgumentParser:
     chat.set_defaults(handler=_chat)
 
     evaluate = commands.add_parser("eval", help="score the assistant on a gold question set")
-    evaluate.add_argument("--gold", required=True, help="gold JSONL (format of shared/eval/dev.jsonl)")
+    evaluate.add_argument("--gold", help="gold JSONL (format of shared/eval/dev.jsonl)")
+    evaluate.add_argument("--compare", nargs=2, metavar=("BEFORE", "AFTER"),
+                          help="two metrics.json files (or --out folders): what changed")
+    evaluate.add_argument("--no-baselines", action="store_true", help="skip the LangChain, BM25 and dense baselines")
     _index_option(evaluate)
     evaluate.add_argument("--k", type=int, default=5, help="passages counted for evidence recall (default 5)")
     evaluate.add_argument("--out", help="folder for the report, metrics, answers and charts")
     evaluate.add_argument("--json", action="store_true", help="print the metrics as JSON")
     evaluate.set_defaults(handler=_eval)
+
+    gold = commands.add_parser("gold", help="write gold questions")
+    gold_commands = gold.add_subparsers(title="gold commands")
+    gold_add = gold_commands.add_parser("add", help="add a question interactively, evidence picked from the reports")
+    gold_add.add_argument("--file", required=True, help="gold JSONL to append to")
+    _index_option(gold_add)
+    gold_add.set_defaults(handler=_gold_add)
 
     bench = commands.add_parser("bench", help="measure build throughput, memory, re-index and search latency")
     bench.add_argument("--out", default="var/bench", help="folder for bench.json and bench.md")
@@ -200,9 +211,19 @@ def _chat(args: argparse.Namespace, settings: Settings) -> int:
 def _eval(args: argparse.Namespace, settings: Settings) -> int:
     from pathlib import Path
 
+    from eval.report import compare_runs, run_record, summary_text, write_report
+
+    if args.compare:
+        before, after = (_metrics_record(Path(p)) for p in args.compare)
+        print(compare_runs(before, after))
+        return 0
+    if not args.gold:
+        raise UserFacingError("give --gold FILE (or --compare BEFORE AFTER)")
+    from eval import baselines
     from eval.metrics import load_gold
-    from eval.report import print_metrics_table, write_report
     from eval.run import pipeline_ask, run_system
+    from index.cache import EmbeddingCache
+    from index.layout import IndexLayout
     from ui.setup import build_pipeline
 
     pipeline = build_pipeline(settings)
@@ -213,13 +234,39 @@ def _eval(args: argparse.Namespace, settings: Settings) -> int:
         return report.text if report else None
 
     gold = load_gold(Path(args.gold), report_text)
-    runs = [run_system("reportqa", pipeline_ask(pipeline), gold, report_text, args.k)]
+    systems = [("reportqa", pipeline_ask(pipeline))]
+    if not args.no_baselines:
+        cache = EmbeddingCache(IndexLayout(settings.index_dir).cache_path)
+        systems += [("langchain-recipe", baselines.langchain_recipe(index, cache, args.k)),
+                    ("bm25-only", baselines.bm25_only(index, args.k)),
+                    ("dense-only", baselines.dense_only(index, args.k))]
+    runs = [run_system(name, ask, gold, report_text, args.k) for name, ask in systems]
     if args.out:
-        write_report(runs, Path(args.out), args.gold)
+        command = f"reportqa eval --gold {args.gold} --index {settings.index_dir} --k {args.k} --out {args.out}"
+        write_report(runs, Path(args.out), args.gold, command)
     if args.json:
-        print(json.dumps({run.system: run.metrics.to_json() for run in runs}, ensure_ascii=False, indent=2))
+        print(json.dumps(run_record(runs), ensure_ascii=False, indent=2))
     else:
-        print_metrics_table(runs)
+        print(summary_text(runs))
+    return 0
+
+
+def _metrics_record(path: Path) -> dict:
+    """A metrics.json record, given the file or the --out folder holding it."""
+    file = path / "metrics.json" if path.is_dir() else path
+    data = json.loads(file.read_text(encoding="utf-8"))
+    if "systems" not in data:
+        raise UserFacingError(f"{file} is not a metrics.json written by reportqa eval --out")
+    return dict(data)
+
+
+def _gold_add(args: argparse.Namespace, settings: Settings) -> int:
+    from pathlib import Path
+
+    from eval.gold_editor import add_question
+    from ui.setup import open_index
+
+    add_question(open_index(settings), Path(args.file))
     return 0
 
 
