@@ -4,30 +4,36 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 INDEX ?= var/index
 
-.PHONY: run test lint bench clean
+.PHONY: run test lint browser bench clean
 
 # The assistant itself (and the optional LLM client); the test set-up adds torch (CPU build), linters, pytest.
 $(VENV)/.run-deps: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e '.[llm]'
+	$(BIN)/pip install -q -e '.[llm,ui]'
 	touch $@
 
 $(VENV)/.test-deps: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e '.[llm,st,dev]'
+	$(BIN)/pip install -q -e '.[llm,ui,st,dev]'
 	touch $@ $(VENV)/.run-deps
 
 run: $(VENV)/.run-deps
 	$(BIN)/reportqa index corpus/samples --index $(INDEX)
-	$(BIN)/reportqa chat --index $(INDEX)
+	$(BIN)/reportqa serve --index $(INDEX)
 
 lint: $(VENV)/.test-deps
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 
-test: lint
+# Browser tests use Debian's chromium (never a downloaded browser) and CJK fonts for readable screenshots.
+browser:
+	@test -x /usr/bin/chromium && fc-list :lang=zh | grep -q . || { \
+	  apt-get update -qq && apt-get install -y -qq chromium fonts-wqy-zenhei >/dev/null; }
+	@test -x /usr/bin/chromium || { echo "chromium is required for the browser tests" >&2; exit 1; }
+
+test: lint browser
 	$(BIN)/pytest
 
 bench: $(VENV)/.run-deps

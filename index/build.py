@@ -61,8 +61,10 @@ def text_hash(text: str) -> str:
 
 def update_index(index_dir: Path, paths: Iterable[str | Path], embedder: Embedder,
                  options: IndexOptions | None = None, rebuild: bool = False,
-                 progress: Progress | None = None) -> UpdateSummary:
-    """Make the index at index_dir hold exactly the reports under paths."""
+                 progress: Progress | None = None, exclude: Iterable[str] = ()) -> UpdateSummary:
+    """Make the index at index_dir hold exactly the reports under paths (minus excluded file names)."""
+    folders = [Path(p) for p in paths]
+    excluded = set(exclude)
     options = options or IndexOptions()
     layout = IndexLayout(index_dir)
     started = time.perf_counter()
@@ -78,7 +80,8 @@ def update_index(index_dir: Path, paths: Iterable[str | Path], embedder: Embedde
             old_fingerprints = old_store.fingerprints()
             old_store.close()
 
-        files, skipped = discover(paths)
+        files, skipped = discover(folders)
+        files = [f for f in files if f.source not in excluded]
         by_source = {f.source: f for f in files}
         removed = sorted(set(old_fingerprints) - set(by_source))
         todo = [f for f in files if old_fingerprints.get(f.source) != f.fingerprint]
@@ -135,7 +138,7 @@ def update_index(index_dir: Path, paths: Iterable[str | Path], embedder: Embedde
 
         reports = store.fingerprints()
         store.close()
-        manifest = wanted.with_corpus(reports, chunks=len(rows))
+        manifest = wanted.with_corpus(reports, chunks=len(rows), paths=tuple(str(p.resolve()) for p in folders))
         layout.publish(version, manifest)
         return UpdateSummary(
             added=tuple(sorted(added)), changed=tuple(sorted(replaced)), removed=tuple(removed),

@@ -41,6 +41,7 @@ class Manifest:
     dense_kind: str
     chunk_tokens: int
     corpus_fingerprint: str = ""
+    corpus_paths: tuple[str, ...] = ()  # the files and folders the index was built from
     reports: int = 0
     chunks: int = 0
     created: str = ""
@@ -50,12 +51,13 @@ class Manifest:
         """The manifest an index built now with these settings would have."""
         return cls(SCHEMA_VERSION, embedder.model_id, embedder.dim, bm25_tokenizer, dense_kind, chunk_tokens)
 
-    def with_corpus(self, fingerprints: dict[str, str], chunks: int) -> Manifest:
+    def with_corpus(self, fingerprints: dict[str, str], chunks: int, paths: tuple[str, ...] = ()) -> Manifest:
         """This manifest completed with the corpus it describes."""
         digest = hashlib.sha256()
         for source in sorted(fingerprints):
             digest.update(f"{source}\0{fingerprints[source]}\n".encode())
-        return replace(self, corpus_fingerprint=digest.hexdigest(), reports=len(fingerprints), chunks=chunks,
+        return replace(self, corpus_fingerprint=digest.hexdigest(), corpus_paths=paths, reports=len(fingerprints),
+                       chunks=chunks,
                        created=time.strftime("%Y-%m-%dT%H:%M:%S%z"))
 
     def ensure_compatible(self, wanted: Manifest, index_dir: Path) -> None:
@@ -98,6 +100,7 @@ class IndexLayout:
         """The manifest of a version folder."""
         data = json.loads((version / "manifest.json").read_text(encoding="utf-8"))
         known = {k: v for k, v in data.items() if k in Manifest.__dataclass_fields__}
+        known["corpus_paths"] = tuple(known.get("corpus_paths", ()))
         return Manifest(**known)
 
     def new_version(self) -> Path:

@@ -95,6 +95,13 @@ def _parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--json", action="store_true", help="print the metrics as JSON")
     evaluate.set_defaults(handler=_eval)
 
+    serve = commands.add_parser("serve", help="the web app, Gradio API and OpenAI-compatible API")
+    _index_option(serve)
+    serve.add_argument("--host", help="address to bind (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, help="port (default 7860)")
+    serve.add_argument("--corpus", nargs="*", help="report folders the index is (re)built from (default: as built)")
+    serve.set_defaults(handler=_serve)
+
     gold = commands.add_parser("gold", help="write gold questions")
     gold_commands = gold.add_subparsers(title="gold commands")
     gold_add = gold_commands.add_parser("add", help="add a question interactively, evidence picked from the reports")
@@ -258,6 +265,23 @@ def _metrics_record(path: Path) -> dict:
     if "systems" not in data:
         raise UserFacingError(f"{file} is not a metrics.json written by reportqa eval --out")
     return dict(data)
+
+
+def _serve(args: argparse.Namespace, settings: Settings) -> int:
+    import os
+
+    os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # no telemetry from an intranet server
+    from ui.server import serve
+
+    settings = settings.with_overrides(host=args.host, port=args.port)
+    if args.corpus:
+        from index.build import update_index
+        from ui.setup import index_options, load_embedder
+
+        update_index(settings.index_dir, args.corpus, load_embedder(settings), index_options(settings))
+    print(f"reportqa: serving on http://{settings.host}:{settings.port}/ (Ctrl-C stops)", flush=True)
+    serve(settings)
+    return 0
 
 
 def _gold_add(args: argparse.Namespace, settings: Settings) -> int:

@@ -38,4 +38,5 @@ class Settings(BaseSettings):
 
     def with_overrides(self, **values: object) -> Settings:
         """A copy with the given non-None values set (command-line arguments win)."""
-        return self.model_copy(update={k: v for k, v in values.items() if v is not None})
+        updates = {k: v for k, v in values.items() if v is not None}
+        return type(self)(**{**self.model_dump(), **updates})  # validated, so "DIR" becomes a Path

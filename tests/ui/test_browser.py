@@ -1,0 +1,109 @@
+"""The web app in a real headless Chromium (Debian's, driven by Playwright).
+
+Ask, read the sources, click a citation, upload a report and find it, hostile text shown as text.
+Screenshots go to var/test-artifacts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.ui.conftest import ARTIFACTS, Server
+
+CHROMIUM = Path("/usr/bin/chromium")
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
+UPLOAD = """桐庐县司法局2023年法治政府建设工作报告
+2023年,桐庐县司法局坚持依法行政,全面推进法治政府建设。
+一、主要举措和成效
+(一)化解行政争议。一是设立桐庐县行政争议调解中心,全年调解行政争议案件66件。二是健全府院联动机制。
+(二)回应群众关切。群众反映<script>window.__pwned = 1</script>的停车难问题得到解决。
+<img src=x onerror="window.__pwned = 2">图片说明。
+二、存在问题
+基层调解力量不足。
+"""
+
+
+@pytest.fixture(scope="module")
+def page(server: Server) -> Iterator[Any]:
+    if not CHROMIUM.exists():
+        pytest.fail("Debian's chromium is missing at /usr/bin/chromium: install it (make test does)")
+    from playwright.sync_api import sync_playwright
+
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
+        tab = browser.new_page(viewport={"width": 1400, "height": 1000})
+        tab.on("dialog", lambda dialog: dialog.dismiss())
+        tab.goto(server.url + "/")
+        tab.wait_for_selector("#question textarea", timeout=60_000)
+        yield tab
+        browser.close()
+
+
+def ask(page: Any, question: str) -> None:
+    page.get_by_role("tab", name="问答").click()
+    page.fill("#question textarea", question)
+    page.click("#send")
+    page.wait_for_function(
+        "q => [...document.querySelectorAll('#chatbot .message, #chatbot [data-testid]')].length > 0 && "
+        "document.querySelector('#chatbot').innerText.includes(q.slice(0, 6)) && "
+        "!document.querySelector('#chatbot').innerText.trim().endsWith('检索中…')", arg=question, timeout=60_000)
+    page.wait_for_timeout(1500)
+
+
+def test_ask_read_sources_click_citation(page: Any) -> None:
+    ask(page, "哪些县设立了行政争议调解中心？")
+    page.wait_for_selector("#sources .source-card", timeout=60_000)
+    chat = page.inner_text("#chatbot")
+    for place in ("诸暨市", "柯城区", "西湖区"):
+        assert place in chat
+    sources = page.inner_text("#sources")
+    assert "行政争议调解中心" in sources and "打开原文" in sources
+    page.screenshot(path=str(ARTIFACTS / "01-answer.png"), full_page=True)
+    marker = page.locator("#chatbot a.cite").nth(1)
+    number = marker.inner_text().strip("[]")
+    marker.click()
+    page.wait_for_timeout(500)
+    assert page.url.endswith(f"#src-{number}")
+    card = page.locator(f"#src-{number}")
+    assert card.is_visible() and card.locator("mark").inner_text().strip()
+    border = card.evaluate("el => getComputedStyle(el).borderTopColor")
+    assert border == "rgb(232, 89, 12)"  # the :target highlight of the clicked citation's card
+    page.screenshot(path=str(ARTIFACTS / "02-citation-clicked.png"))
+    with page.expect_popup() as popup:
+        card.locator("a.open-report").click()
+    report = popup.value
+    report.wait_for_selector("mark#hl")
+    assert report.locator("mark#hl").inner_text() == card.locator("mark").inner_text()
+    report.screenshot(path=str(ARTIFACTS / "03-report-viewer.png"))
+    report.close()
+
+
+def test_upload_then_find_and_hostile_text_stays_text(page: Any, tmp_path: Path) -> None:
+    upload = tmp_path / "桐庐县2023年报告.txt"
+    upload.write_text(UPLOAD, encoding="utf-8")
+    broken = tmp_path / "broken.docx"
+    broken.write_bytes(b"PK\x03\x04 not a docx")
+    page.get_by_role("tab", name="报告库").click()
+    page.locator("#upload input[type=file]").set_input_files([str(upload), str(broken)])
+    page.wait_for_timeout(1500)
+    page.click("#add-reports")
+    page.wait_for_function("() => document.querySelector('#corpus-status').innerText.includes('新增')",
+                           timeout=120_000)
+    status = page.inner_text("#corpus-status")
+    assert "新增 1" in status and "broken.docx" in status and "corrupt .docx" in status
+    assert "桐庐县司法局2023年法治政府建设工作报告" in page.inner_text("#corpus-table")
+    page.screenshot(path=str(ARTIFACTS / "04-uploaded.png"), full_page=True)
+
+    ask(page, "桐庐县设立了什么调解中心？")
+    assert "桐庐县行政争议调解中心" in page.inner_text("#chatbot")
+    ask(page, "桐庐县群众反映的停车难问题解决了吗<b>加粗</b>？")
+    chat = page.inner_text("#chatbot")
+    assert "<b>加粗</b>" in chat                              # the user's own markup is shown as typed
+    assert "<script>window.__pwned = 1</script>" in chat + page.inner_text("#sources")
+    assert page.evaluate("() => window.__pwned") is None     # nothing from the report ran
+    page.screenshot(path=str(ARTIFACTS / "05-hostile-text.png"), full_page=True)
