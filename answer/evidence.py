@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -93,6 +94,25 @@ class CitationBook:
     def cite_sentence(self, sentence: Sentence) -> int:
         """Cite a whole candidate sentence."""
         return self.cite(sentence.hit, sentence.start, sentence.end, sentence.text)
+
+    def quoted(self, sentence: Sentence) -> str:
+        """The sentence as it appears in an answer, followed by its marker."""
+        return f"{inline_quote(sentence.text)}[{self.cite_sentence(sentence)}]"
+
+    def quoted_span(self, hit: Hit, start: int, end: int, text: str) -> str:
+        """A span of a report as it appears in an answer, followed by its marker."""
+        return f"{inline_quote(text)}[{self.cite(hit, start, end, text)}]"
+
+
+_FAKE_MARKER = re.compile(r"[\[【]\s*(\d+)\s*[\]】]")
+
+
+def inline_quote(text: str) -> str:
+    """Report text inside an answer: bracketed numbers in it become ［n］, so a report cannot forge markers.
+
+    The citation's own quote stays verbatim; only the copy in the answer text changes.
+    """
+    return _FAKE_MARKER.sub(lambda m: f"［{m.group(1)}］", text)
 
 
 def passages_in_rank_order(cited: Sequence[Hit], retrieved: Iterable[Hit], limit: int = 10) -> list[Passage]:

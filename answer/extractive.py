@@ -65,7 +65,7 @@ class ExtractiveAnswerer:
                 continue
             chosen.add(best.key)
             quotes = [best, *self._continuation(best, sentences)]
-            lines.append(_line(best.hit, "".join(f"{s.text}[{book.cite_sentence(s)}]" for s in quotes)))
+            lines.append(_line(best.hit, "".join(book.quoted(s) for s in quotes)))
         if not lines:
             return _abstain(plan, _not_found(plan))
         return _answer(plan, "\n".join(lines), book, hits)
@@ -95,8 +95,7 @@ class ExtractiveAnswerer:
         if not chosen:
             return _abstain(plan, _not_found(plan))
         book = _cite_round_robin(chosen)
-        lines = [f"- {_line(s[0].hit, ''.join(f'{x.text}[{book.cite_sentence(x)}]' for x in s))}"
-                 for s in chosen.values()]
+        lines = [f"- {_line(s[0].hit, ''.join(book.quoted(x) for x in s))}" for s in chosen.values()]
         intro = f"共有{len(lines)}份报告涉及：" if len(lines) > 1 else "有1份报告涉及："
         return _answer(plan, intro + "\n" + "\n".join(lines), book, considered)
 
@@ -111,7 +110,7 @@ class ExtractiveAnswerer:
         blocks = []
         for sentences in chosen.values():
             meta = sentences[0].hit.meta
-            quotes = "\n".join(f"> {s.text}[{book.cite_sentence(s)}]" for s in sentences)
+            quotes = "\n".join(f"> {book.quoted(s)}" for s in sentences)
             blocks.append(f"**{meta.region or sentences[0].hit.chunk.source}**（{meta.year or '?'}年报告）\n{quotes}")
         return _answer(plan, "可借鉴的原文表述：\n\n" + "\n\n".join(blocks), book, considered)
 
@@ -150,7 +149,7 @@ class ExtractiveAnswerer:
             ranked = score_sentences(sentences_of(hits), fragments, numeric=True)
             if ranked and ranked[0].score >= self.options.abstain_below:
                 best = ranked[0].sentence
-                lines.append(f"- {_line(best.hit, f'{best.text}[{book.cite_sentence(best)}]')}")
+                lines.append(f"- {_line(best.hit, book.quoted(best))}")
             else:
                 lines.append(f"- **{region}**：报告中未找到相关内容。")
         if not book.citations:
@@ -174,7 +173,7 @@ class ExtractiveAnswerer:
         picked += [s.sentence for s in ranked[1:] if phrases and any(p in s.sentence.normalized for p in phrases)
                    and s.sentence.key not in {p.key for p in picked}][:3]
         book = CitationBook()
-        lines = [f"- {s.text}[{book.cite_sentence(s)}]" for s in picked[:self.options.section_points]]
+        lines = [f"- {book.quoted(s)}" for s in picked[:self.options.section_points]]
         return _answer(plan, f"{_owner(best.hit)}：\n" + "\n".join(lines), book, hits)
 
     def _section_follow_on(self, sentence: Sentence) -> list[Sentence]:
@@ -215,7 +214,7 @@ class ExtractiveAnswerer:
                     hit = self._hit_containing(source, start)
                     if hit is not None:
                         quote = report.text[start:end]
-                        lines.append(f"{len(lines) + 1}. {quote}[{book.cite(hit, start, end, quote)}]")
+                        lines.append(f"{len(lines) + 1}. {book.quoted_span(hit, start, end, quote)}")
                         cited.append(hit)
             if lines:
                 kinds = "、".join(plan.filters.kinds)
@@ -240,8 +239,8 @@ class ExtractiveAnswerer:
             if hit is None:
                 continue
             quote = report.text[start:end]
-            marker = book.cite(hit, start, end, quote)
-            lines.append(f"- **{report.meta.region or source}**：《{report.meta.title}》。{quote}[{marker}]")
+            cited = book.quoted_span(hit, start, end, quote)
+            lines.append(f"- **{report.meta.region or source}**：《{report.meta.title}》。{cited}")
         if not lines:
             return _abstain(plan, "报告库中没有符合条件的报告。")
         return _answer(plan, "符合条件的报告：\n" + "\n".join(lines), book, book.hits)

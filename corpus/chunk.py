@@ -122,9 +122,11 @@ def _merge_pieces(text: str, pieces: list[tuple[int, int]],
 def _split_by_length(text: str, span: tuple[int, int],
                      limits: Sequence[tuple[TokenCounter, int]]) -> list[tuple[int, int]]:
     start, end = span
+    # No token spans more than a few characters, so a piece never needs to be longer than this.
+    longest = 8 * min(limit for _, limit in limits)
     out: list[tuple[int, int]] = []
     while start < end:
-        size = end - start
+        size = min(end - start, longest)
         while size > 1 and not _fits(text[start:start + size], limits):
             size = max(1, size * 3 // 4)
         out.append((start, start + size))

@@ -68,13 +68,19 @@ def _walk(folder: Path) -> Iterable[Path]:
     for directory, subdirs, files in os.walk(folder, followlinks=False):
         subdirs[:] = [d for d in subdirs if not d.startswith(".")]
         for name in files:
-            if not name.startswith("."):
-                yield Path(directory) / name
+            yield Path(directory) / name
 
 
 def _unusable(path: Path, root: Path) -> str | None:
-    if path.is_symlink() and not path.resolve().is_relative_to(root):
-        return "symbolic link to a file outside the corpus folder"
+    if path.is_symlink():
+        try:
+            target = path.resolve(strict=True)
+        except (OSError, RuntimeError):  # dangling, or a loop of links
+            return "not a regular file (broken or looping symbolic link)"
+        if not target.is_relative_to(root):
+            return "symbolic link to a file outside the corpus folder"
+    if path.name.startswith("."):
+        return "hidden file (the name starts with a dot)"
     if not path.is_file():
         return "not a regular file"
     if path.suffix.lower() not in SUPPORTED_SUFFIXES:

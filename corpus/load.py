@@ -101,12 +101,20 @@ def decode_text(data: bytes, path: str | Path = "<bytes>") -> str:
 
 
 def _looks_like_text(text: str) -> bool:
-    """Reject decodings full of control or private-use characters (binary read as text)."""
+    """Reject decodings of binary: control or private-use characters, or mostly exotic scripts."""
     if not text.strip():
         return True  # emptiness is reported later, with its own message
     sample = text[:20000]
     bad = sum(1 for ch in sample if _is_garbage(ch))
-    return bad / len(sample) < 0.002
+    usual = sum(1 for ch in sample if _is_usual(ch))
+    return bad / len(sample) < 0.002 and usual / len(sample) > 0.6
+
+
+def _is_usual(ch: str) -> bool:
+    """Characters of a Chinese (or English) report: ASCII, CJK ideographs and punctuation, full-width forms."""
+    code = ord(ch)
+    return (code < 0x80 or 0x4E00 <= code <= 0x9FFF or 0x3000 <= code <= 0x303F or 0xFF00 <= code <= 0xFFEF
+            or 0x2000 <= code <= 0x206F or 0x3400 <= code <= 0x4DBF or 0x00A0 <= code <= 0x00FF)
 
 
 def _is_garbage(ch: str) -> bool:

@@ -108,10 +108,13 @@ def _signature_start(text: str) -> int:
 
 def _add_items(text: str, nodes: list[_Node]) -> None:
     """Add 一是/二是 enumerations inside each section's own text as the finest level."""
+    first_child: dict[int, int] = {}
+    for child in nodes:
+        if child.parent is not None:
+            first_child[child.parent] = min(first_child.get(child.parent, child.start), child.start)
     for index in range(len(nodes)):
         node = nodes[index]
-        children = [n.start for n in nodes if n.parent == index]
-        own_end = min(children) if children else node.end
+        own_end = first_child.get(index, node.end)
         own_start = node.start + len(node.marker)
         items = _enumeration(text, own_start, own_end)
         for number, (start, end) in enumerate(items):

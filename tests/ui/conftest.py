@@ -65,16 +65,17 @@ def stop_server(server: Server) -> None:
         server.process.kill()
 
 
-@pytest.fixture(scope="session")
-def server_index(real_index_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A private copy of the real index (uploads change it)."""
+def serve_copy(real_index_dir: Path, tmp_path_factory: pytest.TempPathFactory,
+               env: dict[str, str] | None = None) -> Server:
+    """A server over a private copy of the real index, so no test sees another's uploads."""
     folder = tmp_path_factory.mktemp("served") / "index"
     shutil.copytree(real_index_dir, folder)
-    return folder
+    return start_server(folder, env)
 
 
-@pytest.fixture(scope="session")
-def server(server_index: Path) -> Iterator[Server]:
-    running = start_server(server_index)
+@pytest.fixture(scope="module")
+def server(real_index_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """A server of this test module's own."""
+    running = serve_copy(real_index_dir, tmp_path_factory)
     yield running
     stop_server(running)

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
 
-from tests.ui.conftest import Server, start_server, stop_server
+from tests.ui.conftest import Server, serve_copy, stop_server
 from ui.settings import Settings
 
 USER, PASSWORD = "official", "s3cret-pass"
@@ -17,9 +16,8 @@ USER, PASSWORD = "official", "s3cret-pass"
 
 @pytest.fixture(scope="module")
 def locked(real_index_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    folder = tmp_path_factory.mktemp("locked") / "index"
-    shutil.copytree(real_index_dir, folder)
-    running = start_server(folder, {"REPORTQA_AUTH_USERNAME": USER, "REPORTQA_AUTH_PASSWORD": PASSWORD})
+    running = serve_copy(real_index_dir, tmp_path_factory,
+                         {"REPORTQA_AUTH_USERNAME": USER, "REPORTQA_AUTH_PASSWORD": PASSWORD})
     yield running
     stop_server(running)
 
