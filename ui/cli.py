@@ -102,6 +102,14 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--corpus", nargs="*", help="report folders the index is (re)built from (default: as built)")
     serve.set_defaults(handler=_serve)
 
+    load = commands.add_parser("loadtest", help="concurrent clients against a server on this machine")
+    load.add_argument("--url", default="http://127.0.0.1:7860", help="the server (loopback only)")
+    load.add_argument("--clients", type=int, default=20)
+    load.add_argument("--seconds", type=float, default=60.0)
+    load.add_argument("--pid", type=int, help="server process id, to record its memory")
+    load.add_argument("--api-key", help="the password, when the server has a login")
+    load.set_defaults(handler=_loadtest)
+
     gold = commands.add_parser("gold", help="write gold questions")
     gold_commands = gold.add_subparsers(title="gold commands")
     gold_add = gold_commands.add_parser("add", help="add a question interactively, evidence picked from the reports")
@@ -282,6 +290,14 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     print(f"reportqa: serving on http://{settings.host}:{settings.port}/ (Ctrl-C stops)", flush=True)
     serve(settings)
     return 0
+
+
+def _loadtest(args: argparse.Namespace, settings: Settings) -> int:
+    from ui.loadtest import as_json, run_load
+
+    result = run_load(args.url, args.clients, args.seconds, args.pid, args.api_key)
+    print(json.dumps(as_json(result), ensure_ascii=False, indent=2))
+    return 0 if result.errors == 0 else 1
 
 
 def _gold_add(args: argparse.Namespace, settings: Settings) -> int:
