@@ -38,10 +38,17 @@ def page(server: Server) -> Iterator[Any]:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
         tab = browser.new_page(viewport={"width": 1400, "height": 1000})
         tab.on("dialog", lambda dialog: dialog.dismiss())
+        tab.requested = []  # every URL the page asks for: all must be this server (no CDN, works offline)
+        tab.on("request", lambda request: tab.requested.append(request.url))
         tab.goto(server.url + "/")
         tab.wait_for_selector("#question textarea", timeout=60_000)
         yield tab
         browser.close()
+
+
+def assert_offline(page: Any, server: Server) -> None:
+    foreign = [u for u in page.requested if not u.startswith((server.url, "data:", "blob:", "about:"))]
+    assert not foreign, foreign[:5]
 
 
 def ask(page: Any, question: str) -> None:
@@ -55,7 +62,7 @@ def ask(page: Any, question: str) -> None:
     page.wait_for_timeout(1500)
 
 
-def test_ask_read_sources_click_citation(page: Any) -> None:
+def test_ask_read_sources_click_citation(page: Any, server: Server) -> None:
     ask(page, "哪些县设立了行政争议调解中心？")
     page.wait_for_selector("#sources .source-card", timeout=60_000)
     chat = page.inner_text("#chatbot")
@@ -81,9 +88,25 @@ def test_ask_read_sources_click_citation(page: Any) -> None:
     assert report.locator("mark#hl").inner_text() == card.locator("mark").inner_text()
     report.screenshot(path=str(ARTIFACTS / "03-report-viewer.png"))
     report.close()
+    page.locator("#chatbot").scroll_into_view_if_needed()
+    page.get_by_text("评价这条回答").click()
+    page.get_by_label("部分正确").check()
+    page.click("#rate")
+    page.wait_for_function("() => document.body.innerText.includes('已保存评价：部分正确')", timeout=30_000)
+    assert_offline(page, server)
 
 
-def test_upload_then_find_and_hostile_text_stays_text(page: Any, tmp_path: Path) -> None:
+def test_evaluate_tab_runs_a_gold_set(page: Any, server: Server) -> None:
+    page.get_by_role("tab", name="评测").click()
+    page.click("#run-eval")
+    page.wait_for_function("() => document.body.innerText.includes('题全部检查通过')", timeout=300_000)
+    text = page.inner_text("body")
+    assert "numeric" in text and "evidence recall@k" in text
+    page.screenshot(path=str(ARTIFACTS / "06-evaluate.png"), full_page=True)
+    assert_offline(page, server)
+
+
+def test_upload_then_find_and_hostile_text_stays_text(page: Any, server: Server, tmp_path: Path) -> None:
     upload = tmp_path / "桐庐县2023年报告.txt"
     upload.write_text(UPLOAD, encoding="utf-8")
     broken = tmp_path / "broken.docx"
@@ -107,3 +130,4 @@ def test_upload_then_find_and_hostile_text_stays_text(page: Any, tmp_path: Path)
     assert "<script>window.__pwned = 1</script>" in chat + page.inner_text("#sources")
     assert page.evaluate("() => window.__pwned") is None     # nothing from the report ran
     page.screenshot(path=str(ARTIFACTS / "05-hostile-text.png"), full_page=True)
+    assert_offline(page, server)
