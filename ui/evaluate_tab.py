@@ -79,6 +79,7 @@ def build_evaluate_tab(gr: Any, service: AssistantService) -> None:
     plot = gr.Plot(label="指标")
     details = gr.Dataframe(headers=["id", "类型", "问题", "回答", "引用数", "通过", "事实", "拒答", "有效引用",
                                     "证据引用", "证据召回"], interactive=False, wrap=True)
+    _gold_editor(gr, service)
     gr.Markdown("### 回答评价")
     ratings = gr.Dataframe(headers=["时间", "问题", "回答", "评价", "意见", "引用数"], interactive=False,
                            elem_id="ratings-table")
@@ -112,3 +113,45 @@ def build_evaluate_tab(gr: Any, service: AssistantService) -> None:
     run_button.click(evaluate, [choice, upload], [status, metrics, plot, details], api_name=False)
     refresh.click(rating_rows, None, [ratings], api_name=False)
     export.click(export_csv, None, [csv_file], api_name=False)
+
+
+def _gold_editor(gr: Any, service: AssistantService) -> None:
+    """Write gold questions without editing JSON: evidence picked from the reports, validated on save."""
+    from eval.gold_editor import QUESTION_TYPES, evidence_candidates, save_question
+
+    found = gr.State([])
+    with gr.Accordion("编写金标准问题", open=False):
+        question = gr.Textbox(label="问题", elem_id="gold-question")
+        with gr.Row():
+            kind = gr.Dropdown(list(QUESTION_TYPES), value="factoid", label="类型")
+            history = gr.Textbox(label="上文问题（可空，多条用 | 分隔）")
+        with gr.Row():
+            query = gr.Textbox(label="检索证据用的关键词（空则用问题本身）", scale=4)
+            search = gr.Button("检索证据", scale=1, elem_id="gold-search")
+        picks = gr.CheckboxGroup(label="证据句", choices=[], elem_id="gold-evidence")
+        with gr.Row():
+            must = gr.Textbox(label="答案必须包含（逗号分隔）", elem_id="gold-must")
+            must_not = gr.Textbox(label="不得引用的地区（逗号分隔）")
+        target = gr.Textbox(label="写入文件", value=str(service.data_dir / "gold.jsonl"), elem_id="gold-file")
+        save = gr.Button("保存问题", variant="primary", elem_id="gold-save")
+        saved = gr.Markdown(elem_id="gold-status")
+
+    def find(text: str, words: str) -> tuple[Any, ...]:
+        items = evidence_candidates(service.pipeline.retriever.index, (words or text).strip() or "法治")
+        labels = [f"{i}. [{c['region']} {c['year']}] {c['text']}" for i, c in enumerate(items, start=1)]
+        return items, gr.update(choices=labels, value=[])
+
+    def store(text: str, kind_: str, turns: str, items: list[dict[str, str]], chosen: list[str], needed: str,
+              forbidden: str, path: str) -> str:
+        numbers = [int(label.split(".", 1)[0]) for label in chosen or []]
+        split = [s.strip() for s in (needed or "").replace("，", ",").split(",") if s.strip()]
+        banned = [s.strip() for s in (forbidden or "").replace("，", ",").split(",") if s.strip()]
+        try:
+            gold = save_question(service.pipeline.retriever.index, Path(path), text or "", kind_, turns.split("|"),
+                                 [items[n - 1] for n in numbers if 1 <= n <= len(items)], split, banned)
+        except ValueError as exc:
+            return f"未保存：{exc}"
+        return f"已写入 {path}：{gold.id}（证据 {len(gold.evidence)} 条）"
+
+    search.click(find, [question, query], [found, picks], api_name=False)
+    save.click(store, [question, kind, history, found, picks, must, must_not, target], [saved], api_name=False)

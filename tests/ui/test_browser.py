@@ -103,6 +103,18 @@ def test_evaluate_tab_runs_a_gold_set(page: Any, server: Server) -> None:
     text = page.inner_text("body")
     assert "numeric" in text and "evidence recall@k" in text
     page.screenshot(path=str(ARTIFACTS / "06-evaluate.png"), full_page=True)
+
+    page.get_by_text("编写金标准问题").click()
+    page.fill("#gold-question textarea", "伊春市成立了什么仲裁机构？")
+    page.click("#gold-search")
+    evidence = page.locator("#gold-evidence label").filter(has_text="成立了伊春仲裁委员会")
+    evidence.first.wait_for(timeout=30_000)
+    evidence.first.click()
+    page.fill("#gold-must textarea", "伊春仲裁委员会")
+    page.click("#gold-save")
+    page.wait_for_function("() => document.querySelector('#gold-status').innerText.includes('已写入')",
+                           timeout=30_000)
+    assert "证据 1 条" in page.inner_text("#gold-status")
     assert_offline(page, server)
 
 
