@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from answer.evidence import CitationBook, Scored, Sentence, passages_in_rank_order, score_sentences, sentences_of
-from answer.matching import has_figure, normalized_fragments
+from answer.matching import contains_head, has_figure, normalized_fragments
 from answer.types import Answer
 from corpus.chunk import sentence_spans
 from corpus.types import Section
@@ -20,7 +20,7 @@ from retriever.types import Hit
 class ExtractiveOptions:
     """Thresholds of the extractive answerer (scores run from 0 to 1)."""
 
-    abstain_below: float = 0.5  # best sentence weaker than this: the corpus does not answer it
+    abstain_below: float = 0.55  # best sentence weaker than this: the corpus does not answer it
     list_min: float = 0.75  # a report joins a cross-report list only with a sentence this strong
     wording_min: float = 0.7
     wording_per_report: int = 3
@@ -90,7 +90,7 @@ class ExtractiveAnswerer:
     def _list(self, plan: QueryPlan) -> Answer:
         fragments = normalized_fragments(topic_fragments(plan.topic) or [plan.topic])
         heads = _heads(plan, fragments)
-        numeric = bool(re.search(r"\d", plan.topic))
+        numeric = plan.wants_figure or bool(re.search(r"\d", plan.topic))
         chosen, considered = self._best_per_report(plan, fragments, heads, self.options.list_min, 2, numeric)
         if not chosen:
             return _abstain(plan, _not_found(plan))
@@ -130,7 +130,7 @@ class ExtractiveAnswerer:
         for source, hits in candidates.items():
             considered += hits
             ranked = [s for s in score_sentences(sentences_of(hits), fragments, numeric)
-                      if s.score >= minimum and all(h in s.sentence.normalized for h in heads)]
+                      if s.score >= minimum and all(contains_head(h, s.sentence.normalized) for h in heads)]
             if ranked:
                 scored.append((ranked[0].score, self.retriever.metas[source].region or source,
                                [s.sentence for s in ranked[:per_report]]))
@@ -146,7 +146,7 @@ class ExtractiveAnswerer:
         for region in plan.filters.regions:
             hits = self.retriever.retrieve(plan.resolved, Filters(regions=(region,)), self.options.retrieve_k)
             considered += hits
-            ranked = score_sentences(sentences_of(hits), fragments, numeric=True)
+            ranked = score_sentences(sentences_of(hits), fragments, numeric=plan.wants_figure)
             if ranked and ranked[0].score >= self.options.abstain_below:
                 best = ranked[0].sentence
                 lines.append(f"- {_line(best.hit, book.quoted(best))}")

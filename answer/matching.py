@@ -13,6 +13,7 @@ from index.analysis import normalize_for_search
 
 _NUMBER = re.compile(r"\d+(?:\.\d+)?%?")
 _YEAR = re.compile(r"(?:19|20)\d{2}")
+_YEAR_RUN = re.compile(r"(?:19|20)?\d{0,2}年?度?")
 STRONG_RUN = 6  # a verbatim run this long is as strong as a whole phrase
 
 
@@ -23,6 +24,7 @@ class Match:
     coverage: float
     longest: float
     numbers_ok: bool
+    run_share: float = 0.0  # longest run over the widest fragment, uncapped
 
     @property
     def score(self) -> float:
@@ -48,7 +50,8 @@ def match(fragments: list[str], sentence: str, context: str = "") -> Match:
             length = _longest_prefix_in(fragment, i, sentence)
             if length >= 2:
                 covered += length
-                longest = max(longest, length)
+                if not _YEAR_RUN.fullmatch(fragment[i:i + length]):  # "2023年" alone says little
+                    longest = max(longest, length)
                 i += length
                 continue
             length = _longest_prefix_in(fragment, i, context) if context else 0
@@ -58,8 +61,9 @@ def match(fragments: list[str], sentence: str, context: str = "") -> Match:
             else:
                 i += 1
     numbers = [n for f in fragments for n in _NUMBER.findall(f) if not _YEAR.fullmatch(n)]
-    return Match(covered / total, min(1.0, longest / min(STRONG_RUN, max(len(f) for f in fragments))),
-                 all(n in sentence for n in numbers))
+    widest = max(len(f) for f in fragments)
+    return Match(covered / total, min(1.0, longest / min(STRONG_RUN, widest)), all(n in sentence for n in numbers),
+                 longest / widest)
 
 
 def _longest_prefix_in(fragment: str, start: int, sentence: str) -> int:
@@ -77,3 +81,40 @@ def _longest_prefix_in(fragment: str, start: int, sentence: str) -> int:
 def has_figure(sentence: str) -> bool:
     """Whether the sentence states a figure other than a year."""
     return any(not _YEAR.fullmatch(n) for n in re.findall(r"\d+(?:\.\d+)?", sentence))
+
+
+_FIGURE = re.compile(r"\d+(?:\.\d+)?")
+
+
+def figure_near(fragments: list[str], sentence: str, window: int = 4) -> bool:
+    """Whether a figure (not a year) stands within a few characters of a fragment in the sentence."""
+    for fragment in fragments:
+        position = sentence.find(fragment)
+        while position != -1:
+            nearby = sentence[max(0, position - window): position + len(fragment) + window]
+            if any(not _YEAR.fullmatch(n) for n in _FIGURE.findall(nearby)):
+                return True
+            position = sentence.find(fragment, position + 1)
+    return False
+
+
+def contains_head(head: str, sentence: str) -> bool:
+    """The head phrase verbatim, or (for a long head) covered by runs of which the last holds its final word.
+
+    "行政复议纠错率" counts in "行政复议收案845件,纠错30件,纠错率4.92%"; "行政争议调解中心" does not
+    count in a sentence that only has "行政争议…综治中心…调解".
+    """
+    if head in sentence:
+        return True
+    if len(head) < 5:
+        return False
+    covered, i, last_run = 0, 0, 0
+    while i < len(head):
+        length = _longest_prefix_in(head, i, sentence)
+        if length >= 2:
+            covered += length
+            last_run = length if i + length == len(head) else last_run
+            i += length
+        else:
+            i += 1
+    return covered / len(head) >= 0.8 and last_run >= 3

@@ -22,15 +22,17 @@ _INTENT_CUES = (
     ("compare", re.compile(r"比较|对比|相比|哪个(更|较)(高|低|多|少|好)|分别是?多少|"
                            r"有何(不同|异同)|异同")),
     ("filter", re.compile(r"(哪个|哪些|哪一?个?)(地区|地方|县|区|市|单位|部门)的?(报告)?[？?]?$|"
-                          r"是哪(个|里|些)(地区|地方)?的[？?]?$|哪(份|些|几份)报告")),
+                          r"是哪(个|里|些)(地区|地方)?的[？?]?$|哪(份|些|几份)报告|报告有哪些|有哪些报告")),
     ("list", re.compile(r"哪些(县|市|区|地方|地区|报告|单位)|哪几个|各地|各(县|市|区)|"
-                        r"有几个(县|市|区|地方)|都有谁")),
+                        r"有几个(县|市|区|地方)|都有谁|哪些(提到|提及|涉及|说到|谈到|写到)")),
     ("numeric", re.compile(r"多少|几(个|家|名|件|次|人|项|场|起|所|条)|比例|比率|百分|"
                            r"(率|比)(是|为|达到)?多(少|高)|多大|增长了?|下降(到|了)")),
     ("section", re.compile(r"怎么(样|建设|运作|开展|推进|做|落实)|如何(建设|运作|开展|推进|做|落实)|是怎样|"
                            r"哪些(问题|不足|措施|做法|举措)|(采取|有)了?哪些(措施|做法|举措)|"
                            r"主要(做法|举措|措施|成效)|情况如何|(安排|计划|打算)")),
 )
+_FIGURE_CUE = _INTENT_CUES[4][1]
+_EVERY_PLACE = re.compile(r"各地|各(县|市|区)|分别|每个(县|市|区|地方)")
 _FOLLOW_UP = re.compile(r"^(那|那么|那它|它|其|该|这|此|还有|同样|另外)|它的|其(中的)?|该(地|区|市|县)|"
                         r"^.{0,12}呢[？?]?$")
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年(度)?")
@@ -68,6 +70,7 @@ class QueryPlan:
     quoted: tuple[str, ...] = ()
     topic: str = ""  # the content words, places, years and question words removed
     mentioned_years: tuple[int, ...] = field(default=())
+    wants_figure: bool = False  # 多少 / 几个 / 比例…: the answer is a number
 
 
 class RegionResolver:
@@ -151,21 +154,23 @@ def analyze(question: str, resolver: RegionResolver, history: Sequence[str] = ()
     report_years = tuple(int(m.group(1)) for m in _REPORT_YEAR.finditer(resolved))
     kinds = tuple(kind for kind, cue in _KIND_CUES if cue.search(resolved))
     intent = next((name for name, cue in _INTENT_CUES if cue.search(resolved)), "factoid")
+    wants_figure = bool(_FIGURE_CUE.search(resolved))
+    topic = " ".join(topic_fragments(_YEAR.sub(" ", resolver.strip(resolved))))
     if intent == "compare" and len(regions) < 2:
-        intent = "numeric" if _INTENT_CUES[4][1].search(resolved) else "list"
+        # "各地…分别是多少": every report's figure; a comparison needs two places.
+        intent = "list" if not regions and _EVERY_PLACE.search(resolved) else ("numeric" if wants_figure else "list")
     if intent == "list" and len(regions) == 1:
         intent = "factoid"  # 西湖区打造了哪些…: one report's own list
-    if intent == "filter" and not (report_years or kinds):
-        intent = "list"
+    if intent == "filter" and (not (report_years or kinds) or topic):
+        intent = "list" if not regions else "factoid"  # a topic remains: the year is a filter, not the question
     if intent in ("numeric", "factoid") and kinds and regions:
         intent = "section"
     filters = Filters(regions=regions, years=report_years, kinds=kinds if intent == "section" else ())
     if explicit is not None:
         filters = filters.merged(explicit)
     quoted = tuple(q for q in re.findall(r"[“\"]([^”\"]{2,40})[”\"]", resolved))
-    topic = " ".join(topic_fragments(_YEAR.sub(" ", resolver.strip(resolved))))
     return QueryPlan(question, resolved, intent, filters, tuple(resolver.foreign_places(resolved)), quoted, topic,
-                     years)
+                     years, wants_figure)
 
 
 def resolve_follow_up(question: str, resolver: RegionResolver, history: Sequence[str]) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from answer.matching import has_figure, match
+from answer.matching import contains_head, figure_near, has_figure, match
 
 
 def test_whole_phrase_beats_scattered_characters() -> None:
@@ -28,3 +28,15 @@ def test_numbers_in_the_question_must_be_in_the_sentence() -> None:
 def test_years_are_not_figures() -> None:
     assert not has_figure("扎实开展2023矛盾纠纷排查化解专项行动。")
     assert has_figure("调解成功率95.4%。")
+
+
+def test_heads_for_lists() -> None:
+    assert contains_head("行政争议调解中心", "联合法院、市行政争议调解中心、市级职能部门")
+    assert contains_head("行政复议纠错率", "2024年全区行政复议收案845件,纠错30件,纠错率4.92%。")
+    assert not contains_head("行政复议纠错率", "新收行政复议案件申请216件,行政复议纠错35件;")
+    assert not contains_head("行政争议调解中心", "化解行政争议主渠道作用,与综治中心联合调解纠纷")
+
+
+def test_figure_near_the_thing_asked_about() -> None:
+    assert figure_near(["合规联系点"], "在园区、企业建立7个合规联系点")
+    assert not figure_near(["合规联系点"], "形成1+1+N体系,建立多个合规联系点")

@@ -29,6 +29,9 @@ def test_places_outside_the_corpus_are_spotted() -> None:
     ("诸暨市法治政府建设存在哪些问题？", "section"),
     ("2020年度的报告是哪个地区的？", "filter"),
     ("伊春市成立了什么仲裁机构？", "factoid"),
+    ("各地行政复议纠错率分别是多少？", "list"),
+    ("2023年度的报告有哪些？", "filter"),
+    ("2023年度的报告中哪些提到了民法典？", "list"),
 ])
 def test_intents(question: str, intent: str) -> None:
     assert analyze(question, RESOLVER).intent == intent
