@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+import shutil
 import time
 from collections.abc import Sequence
+from pathlib import Path
 
 import numpy as np
+
+from corpus.ingest import samples_dir
 
 
 class HashEmbedder:
@@ -50,3 +54,14 @@ class HashEmbedder:
                 out[row, bucket % self.dim] += 1.0
             out[row, 0] += 1e-3  # no all-zero vector
         return out / np.linalg.norm(out, axis=1, keepdims=True)
+
+
+SAMPLES = sorted(samples_dir().glob("*.txt"))
+
+
+def sample_corpus(folder: Path, reports: Sequence[Path]) -> Path:
+    """A corpus folder holding copies of the given sample reports."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for path in reports:
+        shutil.copy(path, folder)
+    return folder

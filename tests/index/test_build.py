@@ -14,23 +14,17 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from corpus.ingest import samples_dir
 from index.build import update_index
 from index.layout import IndexLayout, IndexMismatchError, IndexNotFoundError
 from index.search import SearchIndex
-from tests.fakes import HashEmbedder
+from tests.fakes import SAMPLES, HashEmbedder, sample_corpus
 
 REPO = Path(__file__).resolve().parents[2]
-SAMPLES = sorted(samples_dir().glob("*.txt"))
 
 
 @pytest.fixture()
 def corpus(tmp_path: Path) -> Path:
-    folder = tmp_path / "corpus"
-    folder.mkdir()
-    for path in SAMPLES[:3]:
-        shutil.copy(path, folder)
-    return folder
+    return sample_corpus(tmp_path / "corpus", SAMPLES[:3])
 
 
 def _state(index_dir: Path, embedder: HashEmbedder) -> dict[str, list[str]]:

@@ -10,21 +10,16 @@ import sys
 import threading
 from pathlib import Path
 
-from corpus.ingest import samples_dir
 from index.build import update_index
-from tests.fakes import HashEmbedder
+from tests.fakes import SAMPLES, HashEmbedder, sample_corpus
 from ui.service import AssistantService
 from ui.settings import Settings
 
 REPO = Path(__file__).resolve().parents[2]
-SAMPLES = sorted(samples_dir().glob("*.txt"))
 
 
 def test_readers_answer_during_an_update(tmp_path: Path) -> None:
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    for path in SAMPLES[:3]:
-        shutil.copy(path, corpus)
+    corpus = sample_corpus(tmp_path / "corpus", SAMPLES[:3])
     settings = Settings(index_dir=tmp_path / "index")
     update_index(settings.index_dir, [corpus], HashEmbedder())
     slow = HashEmbedder(delay=0.3)  # every embedding batch takes a while: the update is long
@@ -55,11 +50,7 @@ print(json.dumps([min(stamps), max(stamps)]))
 def test_two_updates_are_serialised(tmp_path: Path) -> None:
     corpora = []
     for number, chosen in enumerate((SAMPLES[:3], SAMPLES[2:])):
-        folder = tmp_path / f"corpus{number}"
-        folder.mkdir()
-        for path in chosen:
-            shutil.copy(path, folder)
-        corpora.append(folder)
+        corpora.append(sample_corpus(tmp_path / f"corpus{number}", chosen))
     index = tmp_path / "index"
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     processes = [subprocess.Popen([sys.executable, "-c", _UPDATER, str(index), str(c)], cwd=REPO, env=env,

@@ -2,26 +2,19 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
-from corpus.ingest import samples_dir
 from index.build import update_index
-from tests.fakes import HashEmbedder
+from tests.fakes import SAMPLES, HashEmbedder, sample_corpus
 from ui.service import AssistantService
 from ui.settings import Settings
-
-SAMPLES = sorted(samples_dir().glob("*.txt"))
 
 
 @pytest.fixture()
 def service(tmp_path: Path) -> AssistantService:
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    for path in SAMPLES[:2]:
-        shutil.copy(path, corpus)
+    corpus = sample_corpus(tmp_path / "corpus", SAMPLES[:2])
     settings = Settings(index_dir=tmp_path / "index")
     update_index(settings.index_dir, [corpus], HashEmbedder())
     return AssistantService(settings, HashEmbedder())
