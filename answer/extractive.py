@@ -6,7 +6,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from answer.evidence import CitationBook, Scored, Sentence, passages_in_rank_order, score_sentences, sentences_of
+from answer.evidence import CitationBook, Sentence, passages_in_rank_order, score_sentences, sentences_of
 from answer.matching import contains_head, has_figure, normalized_fragments
 from answer.types import Answer
 from corpus.chunk import sentence_spans
@@ -190,14 +190,8 @@ class ExtractiveAnswerer:
         return [self._sentence_at(sentence.hit, report.text, s, e) for s, e in take]
 
     def _sentence_at(self, near: Hit, text: str, start: int, end: int) -> Sentence:
-        hit = self._hit_containing(near.chunk.source, start) or near
+        hit = self.retriever.hit_at(near.chunk.source, start) or near
         return Sentence(hit, 0, start, end, text[start:end], "")
-
-    def _hit_containing(self, source: str, offset: int) -> Hit | None:
-        for row_id, item in self.retriever.index.chunks.items():
-            if item.chunk.source == source and item.chunk.start <= offset < item.chunk.end:
-                return Hit(row_id, item.chunk, item.meta, 0.0)
-        return None
 
     def _section_of_kind(self, plan: QueryPlan) -> Answer:
         book = CitationBook()
@@ -211,7 +205,7 @@ class ExtractiveAnswerer:
             lines: list[str] = []
             for top in tops:
                 for start, end in _points(report.sections, top, report.text)[:self.options.section_points]:
-                    hit = self._hit_containing(source, start)
+                    hit = self.retriever.hit_at(source, start)
                     if hit is not None:
                         quote = report.text[start:end]
                         lines.append(f"{len(lines) + 1}. {book.quoted_span(hit, start, end, quote)}")
@@ -235,7 +229,7 @@ class ExtractiveAnswerer:
             year = report.meta.year
             spans = sentence_spans(report.text, 0, min(len(report.text), 600))
             start, end = next(((s, e) for s, e in spans if year and f"{year}年" in report.text[s:e]), spans[0])
-            hit = self._hit_containing(source, start)
+            hit = self.retriever.hit_at(source, start)
             if hit is None:
                 continue
             quote = report.text[start:end]
@@ -308,5 +302,3 @@ def _answer(plan: QueryPlan, text: str, book: CitationBook, retrieved: Sequence[
                   passages=tuple(passages_in_rank_order(book.hits, retrieved)), intent=plan.intent,
                   resolved_question=plan.resolved)
 
-
-__all__ = ["ExtractiveAnswerer", "ExtractiveOptions", "Scored"]

@@ -14,7 +14,6 @@ STOPWORDS = frozenset((
     "怎样", "是否", "哪个", "进行", "开展", "工作", "方面", "已", "吗", "呢",
 ))
 _WORD = re.compile(r"[\w\u4e00-\u9fff%.]+")
-_HAN = re.compile(r"[\u4e00-\u9fff]")
 
 
 @lru_cache(maxsize=1)
@@ -54,7 +53,3 @@ def make_bm25_tokenizer(tokenizer_id: str) -> Bm25Tokenizer:
         raise ValueError(f"unknown BM25 tokenizer '{tokenizer_id}'")
     return Bm25Tokenizer(bigrams=tokenizer_id.endswith("+bigrams"))
 
-
-def has_han(text: str) -> bool:
-    """Whether text contains any Chinese character."""
-    return bool(_HAN.search(text))

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
 
 from corpus.gazetteer import gazetteer, short_form
-
-INTENTS = ("list", "numeric", "section", "compare", "wording", "filter", "factoid")
 
 _KIND_CUES = (
     ("存在问题", re.compile(r"存在(哪些|什么|的)?(问题|不足)|问题(和|与)不足|"
@@ -69,7 +67,6 @@ class QueryPlan:
     foreign_places: tuple[str, ...] = ()  # places named that no report in the corpus covers
     quoted: tuple[str, ...] = ()
     topic: str = ""  # the content words, places, years and question words removed
-    mentioned_years: tuple[int, ...] = field(default=())
     wants_figure: bool = False  # 多少 / 几个 / 比例…: the answer is a number
 
 
@@ -150,7 +147,6 @@ def analyze(question: str, resolver: RegionResolver, history: Sequence[str] = ()
     """Intent, filters and topic of a question, with 它/那/呢 resolved from earlier user turns."""
     resolved = resolve_follow_up(question, resolver, history)
     regions = tuple(resolver.regions_in(resolved))
-    years = tuple(int(m.group(1)) for m in _YEAR.finditer(resolved))
     report_years = tuple(int(m.group(1)) for m in _REPORT_YEAR.finditer(resolved))
     kinds = tuple(kind for kind, cue in _KIND_CUES if cue.search(resolved))
     intent = next((name for name, cue in _INTENT_CUES if cue.search(resolved)), "factoid")
@@ -170,7 +166,7 @@ def analyze(question: str, resolver: RegionResolver, history: Sequence[str] = ()
         filters = filters.merged(explicit)
     quoted = tuple(q for q in re.findall(r"[“\"]([^”\"]{2,40})[”\"]", resolved))
     return QueryPlan(question, resolved, intent, filters, tuple(resolver.foreign_places(resolved)), quoted, topic,
-                     years, wants_figure)
+                     wants_figure)
 
 
 def resolve_follow_up(question: str, resolver: RegionResolver, history: Sequence[str]) -> str:
@@ -195,7 +191,3 @@ def resolve_follow_up(question: str, resolver: RegionResolver, history: Sequence
         return f"{places}{body}"
     return question
 
-
-def with_filters(plan: QueryPlan, filters: Filters) -> QueryPlan:
-    """The plan with other filters."""
-    return replace(plan, filters=filters)

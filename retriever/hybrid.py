@@ -95,6 +95,14 @@ class HybridRetriever:
                 out[source].append(self._hit(row, score, dense_scores.get(row), bm25_scores.get(row)))
         return dict(out)
 
+    def hit_at(self, source: str, offset: int) -> Hit | None:
+        """The chunk of a report that holds a character offset."""
+        for row in self._rows_by_source.get(source, ()):
+            chunk = self.index.chunks[row].chunk
+            if chunk.start <= offset < chunk.end:
+                return self._hit(row, 0.0, None, None)
+        return None
+
     def containing(self, phrases: Sequence[str], filters: Filters | None = None) -> dict[str, list[Hit]]:
         """Every chunk whose normalised text contains all the phrases, by report: exact mentions, none missed."""
         if not phrases:
