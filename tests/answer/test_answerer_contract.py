@@ -42,7 +42,7 @@ def pipeline(request: pytest.FixtureRequest, fake_index_dir: Path) -> Iterator[A
 def test_answer_contract(pipeline: AnswerPipeline, question: str) -> None:
     answer = pipeline.ask(question, question_id="q1")
     data = answer.to_json()
-    assert CONTRACT_KEYS <= set(data) and data["id"] == "q1" and data["timings_ms"]["total"] >= 0
+    assert set(data) >= CONTRACT_KEYS and data["id"] == "q1" and data["timings_ms"]["total"] >= 0
     if not answer.answerable:
         assert answer.citations == ()
         return
