@@ -75,6 +75,7 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("--region", action="append", help="only reports of this region (repeatable)")
     ask.add_argument("--year", type=int, action="append", help="only reports on this year (repeatable)")
     ask.add_argument("--kind", action="append", help="only sections of this kind: 举措成效, 存在问题, 工作安排, …")
+    ask.add_argument("--issuer", action="append", help="only reports whose issuing body contains this (repeatable)")
     ask.add_argument("--history", help="JSON file of earlier turns: [{role, content}, …]")
     ask.add_argument("--llm", action="store_true", help="answer with the configured LLM (REPORTQA_LLM_*)")
     ask.set_defaults(handler=_ask)
@@ -184,7 +185,8 @@ def _ask(args: argparse.Namespace, settings: Settings) -> int:
     if not args.question and not args.batch:
         raise UserFacingError("give a question, or --batch FILE.jsonl")
     pipeline = build_pipeline(settings, llm=args.llm)
-    filters = Filters(regions=tuple(args.region or ()), years=tuple(args.year or ()), kinds=tuple(args.kind or ()))
+    filters = Filters(regions=tuple(args.region or ()), years=tuple(args.year or ()), kinds=tuple(args.kind or ()),
+                      issuing_bodies=tuple(args.issuer or ()))
     if args.batch:
         for item in read_questions(args.batch):
             answer = pipeline.ask(item.question, item.history, filters, item.id)

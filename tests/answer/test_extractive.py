@@ -124,3 +124,8 @@ def test_langchain_retriever_and_runnable(pipeline: AnswerPipeline) -> None:
     assert len(documents) == 4 and all(d.metadata["region"] == "西湖区" for d in documents)
     answer = pipeline.as_runnable().invoke({"question": "伊春市有多少名领导干部完成了年度述法？"})
     assert "1530" in answer.answer
+
+
+def test_issuing_body_filter(pipeline: AnswerPipeline) -> None:
+    answer = pipeline.ask("调解成功率", filters=Filters(issuing_bodies=("人民政府",)))
+    assert answer.citations and {c.region for c in answer.citations} == {"柯城区"}
