@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from typing import Any, Protocol
 
@@ -52,6 +52,22 @@ class AnswerPipeline:
         return replace(answer, id=question_id, mode=self.answerer.mode,
                        timings_ms={**answer.timings_ms, "analyze": (planned - started) * 1000,
                                    "answer": (done - planned) * 1000, "total": (done - started) * 1000})
+
+    def stream(self, question: str, history: Sequence[str] = (),
+               filters: Filters | None = None) -> Iterator[str | Answer]:
+        """Text as it is written (the LLM's deltas; the extractive answer at once), then the checked Answer."""
+        started = time.perf_counter()
+        streaming = getattr(self.answerer, "stream", None)
+        if streaming is None or not question.strip():
+            answer = self.ask(question, history, filters)
+            yield answer.answer
+            yield answer
+            return
+        for item in streaming(self.plan(question.strip(), history, filters)):
+            if isinstance(item, Answer):
+                yield replace(item, timings_ms={"total": (time.perf_counter() - started) * 1000})
+            else:
+                yield item
 
     def as_runnable(self) -> Any:
         """A LangChain Runnable: {"question", "history"?, "filters"?} -> Answer."""

@@ -221,7 +221,12 @@ def _chat(args: argparse.Namespace, settings: Settings) -> int:
             continue
         if not question:
             continue
-        print_answer(pipeline.ask(question, history))
+        for item in pipeline.stream(question, history):
+            if isinstance(item, str):
+                print(item, end="", flush=True)
+            else:
+                print()
+                print_answer(item, with_text=False)
         history.append(question)
 
 

@@ -91,9 +91,10 @@ def print_search_rows(rows: list[dict[str, Any]]) -> None:
         print(f"   {row['text'][:160]}")
 
 
-def print_answer(answer: Answer) -> None:
-    """The answer, then its sources with the quoted sentences."""
-    print(answer.answer)
+def print_answer(answer: Answer, with_text: bool = True) -> None:
+    """The answer (unless it was already streamed), then its sources with the quoted sentences."""
+    if with_text:
+        print(answer.answer)
     if answer.citations:
         print("\n来源：")
         for citation in answer.citations:

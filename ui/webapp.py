@@ -103,7 +103,18 @@ def _chat_tab(gr: Any, service: AssistantService) -> None:
             return
         chat = [*chat, {"role": "user", "content": _escape(message)}, {"role": "assistant", "content": "检索中…"}]
         yield chat, history, gr.skip(), gr.skip(), ""
-        answer = service.ask(message, history, _filters(regions_, years_, kinds_))
+        filters = _filters(regions_, years_, kinds_)
+        if service.pipeline.answerer.mode == "llm":  # show the model's words as they come
+            written = ""
+            for item in service.pipeline.stream(message, history, filters):
+                if isinstance(item, str):
+                    written += item
+                    chat[-1] = {"role": "assistant", "content": _escape(written)}
+                    yield chat, history, gr.skip(), gr.skip(), ""
+                else:
+                    answer = item
+        else:
+            answer = service.ask(message, history, filters)
         text = answer_markdown(answer)
         lines = text.split("\n")
         for shown in range(1, len(lines) + 1):  # stream the answer line by line

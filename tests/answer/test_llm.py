@@ -87,3 +87,10 @@ def test_context_is_packed_within_the_token_budget(fake_index_dir: Path, server:
 def test_out_of_corpus_place_never_reaches_the_model(fake_index_dir: Path, server: FakeChatServer) -> None:
     answer = _pipeline(fake_index_dir, server).ask("海南省三亚市设立了多少个公共法律服务站？")
     assert not answer.answerable and not server.requests
+
+
+def test_pipeline_stream_yields_deltas_then_the_answer(fake_index_dir: Path, server: FakeChatServer) -> None:
+    items = list(_pipeline(fake_index_dir, server).stream("西湖区2024年行政复议收案多少件？"))
+    assert all(isinstance(i, str) for i in items[:-1]) and len(items) > 3
+    final = items[-1]
+    assert not isinstance(final, str) and final.citations and final.timings_ms["total"] > 0
