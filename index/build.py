@@ -25,7 +25,7 @@ from corpus.ingest import IngestOptions, ReportFile, discover, ingest_file
 from corpus.load import IngestError
 from corpus.types import Chunk, IngestedReport, ReportMeta, SkippedFile
 from index import dense, sparse
-from index.analysis import Bm25Tokenizer
+from index.analysis import Bm25Tokenizer, make_bm25_tokenizer
 from index.cache import EmbeddingCache
 from index.embedders import Embedder
 from index.layout import IndexLayout, Manifest, writer_lock
@@ -72,10 +72,9 @@ def update_index(index_dir: Path, paths: Iterable[str | Path], embedder: Embedde
         wanted = Manifest.for_build(embedder, options.dense_kind, options.bm25_tokenizer,
                                     options.ingest.chunk_tokens)
         live = layout.live_version()
-        if live is not None and not rebuild:
-            layout.read_manifest(live).ensure_compatible(wanted, index_dir)
         old_fingerprints: dict[str, str] = {}
         if live is not None and not rebuild:
+            layout.read_manifest(live).ensure_compatible(wanted, index_dir)
             old_store = ChunkStore(live / "chunks.sqlite", readonly=True)
             old_fingerprints = old_store.fingerprints()
             old_store.close()
@@ -110,7 +109,7 @@ def update_index(index_dir: Path, paths: Iterable[str | Path], embedder: Embedde
 
         clock = time.perf_counter()
         cache = EmbeddingCache(layout.cache_path)
-        tokenizer = Bm25Tokenizer(bigrams=options.bm25_tokenizer.endswith("+bigrams"))
+        tokenizer = make_bm25_tokenizer(options.bm25_tokenizer)
         new_rows, new_vectors, embedded, timings["tokenize"] = _store_and_embed(
             store, ingested, embedder, cache, tokenizer, progress)
         timings["embed"] = time.perf_counter() - clock - timings["tokenize"]

@@ -67,6 +67,11 @@ class SearchIndex:
             self._reports[source] = report
         return self._reports[source]
 
+    def report_text(self, source: str) -> str | None:
+        """A report's canonical text, or None for an unknown file name (what gold validation and scoring need)."""
+        report = self.report(source)
+        return report.text if report else None
+
     def sources(self) -> list[str]:
         """File names of every indexed report."""
         return self._store.sources()

@@ -70,12 +70,10 @@ class HybridRetriever:
         if allowed is not None and not allowed:
             return []
         pool = max(self.options.pool, k)
-        dense_hits = self.index.dense_search(self.index.embed_query(query), pool, allowed)
-        bm25_hits = self.index.bm25_search(query, pool, allowed)
-        fused = self._fuse(dense_hits, bm25_hits)
-        diverse = self._diversify(fused, k, spread=not filters.regions)
-        dense_scores, bm25_scores = dict(dense_hits), dict(bm25_hits)
-        return [self._hit(row, score, dense_scores.get(row), bm25_scores.get(row)) for row, score in diverse]
+        fused = self._fused_hits(query, allowed, pool, pool)
+        spread = self._diversify([(h.row_id, h.score) for h in fused], k, spread=not filters.regions)
+        by_row = {h.row_id: h for h in fused}
+        return [by_row[row] for row, _ in spread]
 
     def per_report(self, query: str, filters: Filters | None = None, per_report: int = 3) -> dict[str, list[Hit]]:
         """Each report's best chunks for the query: complete lists need every report, not a global top-k."""
@@ -84,16 +82,19 @@ class HybridRetriever:
         rows = list(self.index.chunks) if allowed is None else allowed
         if not rows:
             return {}
-        bm25_hits = self.index.bm25_search(query, len(rows), rows)
-        dense_hits = self.index.dense_search(self.index.embed_query(query), min(len(rows), 200), rows)
-        fused = self._fuse(dense_hits, bm25_hits)
         out: dict[str, list[Hit]] = defaultdict(list)
-        dense_scores, bm25_scores = dict(dense_hits), dict(bm25_hits)
-        for row, score in fused:
-            source = self.index.chunks[row].chunk.source
-            if len(out[source]) < per_report:
-                out[source].append(self._hit(row, score, dense_scores.get(row), bm25_scores.get(row)))
+        for hit in self._fused_hits(query, rows, min(len(rows), 200), len(rows)):
+            if len(out[hit.chunk.source]) < per_report:
+                out[hit.chunk.source].append(hit)
         return dict(out)
+
+    def _fused_hits(self, query: str, allowed: Sequence[int] | None, dense_k: int, bm25_k: int) -> list[Hit]:
+        """Dense and BM25 rankings of the allowed rows, fused, as hits carrying all three scores."""
+        dense_hits = self.index.dense_search(self.index.embed_query(query), dense_k, allowed)
+        bm25_hits = self.index.bm25_search(query, bm25_k, allowed)
+        dense_scores, bm25_scores = dict(dense_hits), dict(bm25_hits)
+        return [self._hit(row, score, dense_scores.get(row), bm25_scores.get(row))
+                for row, score in self._fuse(dense_hits, bm25_hits)]
 
     def hit_at(self, source: str, offset: int) -> Hit | None:
         """The chunk of a report that holds a character offset."""

@@ -131,11 +131,7 @@ def eval(args: argparse.Namespace, settings: Settings) -> int:
 
     pipeline = build_pipeline(settings)
     index = pipeline.retriever.index
-
-    def report_text(source: str) -> str | None:
-        report = index.report(source)
-        return report.text if report else None
-
+    report_text = index.report_text
     gold = load_gold(Path(args.gold), report_text)
     systems = [("reportqa", pipeline_ask(pipeline))]
     if not args.no_baselines:

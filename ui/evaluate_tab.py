@@ -22,11 +22,7 @@ def gold_choices() -> list[str]:
 def run_gold(service: AssistantService, path: Path) -> EvalRun:
     """Score the live pipeline on a gold file."""
     pipeline = service.pipeline
-
-    def report_text(source: str) -> str | None:
-        report = pipeline.retriever.index.report(source)
-        return report.text if report else None
-
+    report_text = pipeline.retriever.index.report_text
     return run_system("reportqa", pipeline_ask(pipeline), load_gold(path, report_text), report_text)
 
 

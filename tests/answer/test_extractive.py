@@ -25,8 +25,7 @@ def pipeline(real_index_dir: Path) -> AnswerPipeline:
 
 
 def _text(pipeline: AnswerPipeline, source: str) -> str | None:
-    report = pipeline.retriever.index.report(source)
-    return report.text if report else None
+    return pipeline.retriever.index.report_text(source)
 
 
 def test_card_question_lists_every_report_with_its_own_citation(pipeline: AnswerPipeline) -> None:
