@@ -82,7 +82,7 @@ def _parser() -> argparse.ArgumentParser:
     chat.set_defaults(handler=commands.chat)
 
     evaluate = subcommands.add_parser("eval", help="score the assistant on a gold question set")
-    evaluate.add_argument("--gold", help="gold JSONL (format of shared/eval/dev.jsonl)")
+    evaluate.add_argument("--gold", help="gold JSONL (format of eval/gold/dev.jsonl)")
     evaluate.add_argument("--compare", nargs=2, metavar=("BEFORE", "AFTER"),
                           help="two metrics.json files (or --out folders): what changed")
     evaluate.add_argument("--no-baselines", action="store_true", help="skip the LangChain, BM25 and dense baselines")

@@ -13,10 +13,9 @@ from ui.service import AssistantService
 
 
 def gold_choices() -> list[str]:
-    """Gold files found beside the project (shared dev set, our held-out set)."""
+    """The gold sets bundled with the project (eval/gold/*.jsonl)."""
     root = Path(__file__).resolve().parents[1]
-    candidates = [root.parent / "shared" / "eval" / "dev.jsonl", root / "eval" / "gold" / "heldout.jsonl"]
-    return [str(p) for p in candidates if p.exists()]
+    return [str(p) for p in sorted((root / "eval" / "gold").glob("*.jsonl"))]
 
 
 def run_gold(service: AssistantService, path: Path) -> EvalRun:

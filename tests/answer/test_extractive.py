@@ -15,7 +15,7 @@ from index.search import SearchIndex
 from retriever.analysis import Filters
 from ui.cli import main
 
-DEV = Path(__file__).resolve().parents[3] / "shared" / "eval" / "dev.jsonl"
+DEV = Path(__file__).resolve().parents[2] / "eval" / "gold" / "dev.jsonl"
 HELDOUT = Path(__file__).resolve().parents[2] / "eval" / "gold" / "heldout.jsonl"
 
 

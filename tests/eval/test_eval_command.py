@@ -13,7 +13,7 @@ from index.search import SearchIndex
 from tests.fakes import HashEmbedder
 from ui.cli import main
 
-DEV = Path(__file__).resolve().parents[3] / "shared" / "eval" / "dev.jsonl"
+DEV = Path(__file__).resolve().parents[2] / "eval" / "gold" / "dev.jsonl"
 
 
 def test_eval_writes_report_baselines_and_charts(real_index_dir: Path, tmp_path: Path,
