@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from eval.metamorphic import FamilyResult, variants_table
 from eval.metrics import Metrics
 from eval.run import EvalRun, write_answers
 
@@ -48,22 +49,27 @@ def summary_text(runs: Sequence[EvalRun]) -> str:
     ])
 
 
-def run_record(runs: Sequence[EvalRun]) -> dict[str, Any]:
-    """What metrics.json holds: every system's metrics and per-question checks (for --compare)."""
+def run_record(runs: Sequence[EvalRun], variants: Sequence[FamilyResult] = ()) -> dict[str, Any]:
+    """What metrics.json holds: every system's metrics and per-question checks (for --compare), and the variants."""
     return {"systems": {run.system: run.metrics.to_json() for run in runs},
             "questions": {run.system: {s.id: {"type": s.type, "passed": s.passed, "fact_ok": s.fact_ok,
                                               "evidence_recall": s.evidence_recall, "abstention_ok": s.abstention_ok}
-                                       for s in run.scores} for run in runs}}
+                                       for s in run.scores} for run in runs},
+            "variants": [result.to_json() for result in variants]}
 
 
-def write_report(runs: Sequence[EvalRun], out: Path, gold_name: str, command: str) -> None:
+def write_report(runs: Sequence[EvalRun], out: Path, gold_name: str, command: str,
+                 variants: Sequence[FamilyResult] = ()) -> None:
     """report.md, metrics.json, answers-<system>.jsonl and the charts in out."""
     out.mkdir(parents=True, exist_ok=True)
-    (out / "metrics.json").write_text(json.dumps(run_record(runs), ensure_ascii=False, indent=2), encoding="utf-8")
+    (out / "metrics.json").write_text(json.dumps(run_record(runs, variants), ensure_ascii=False, indent=2),
+                                      encoding="utf-8")
     for run in runs:
         write_answers(run, out / f"answers-{run.system}.jsonl")
     charts = write_charts(runs, out)
     report = [f"# Evaluation on {gold_name}", "", f"Made with `{command}`.", "", summary_text(runs), ""]
+    if variants:
+        report += [f"## {runs[0].system}: the same questions typed other ways", "", variants_table(variants), ""]
     report += [f"![{name}]({name})" for name in charts]
     (out / "report.md").write_text("\n".join(report) + "\n", encoding="utf-8")
 

@@ -86,6 +86,8 @@ def _parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--compare", nargs=2, metavar=("BEFORE", "AFTER"),
                           help="two metrics.json files (or --out folders): what changed")
     evaluate.add_argument("--no-baselines", action="store_true", help="skip the LangChain, BM25 and dense baselines")
+    evaluate.add_argument("--no-variants", action="store_true",
+                          help="skip the metamorphic check (every question re-asked in 9 rewrite families)")
     _index_option(evaluate)
     evaluate.add_argument("--k", type=int, default=5, help="passages counted for evidence recall (default 5)")
     evaluate.add_argument("--out", help="folder for the report, metrics, answers and charts")

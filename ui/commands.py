@@ -140,13 +140,24 @@ def eval(args: argparse.Namespace, settings: Settings) -> int:
                     ("bm25-only", baselines.bm25_only(index, args.k)),
                     ("dense-only", baselines.dense_only(index, args.k))]
     runs = [run_system(name, ask, gold, report_text, args.k) for name, ask in systems]
+    variants = []
+    if not args.no_variants:
+        from eval.metamorphic import run_variants
+        from eval.variants import PlaceForms
+
+        places = PlaceForms.of_regions(pipeline.retriever.resolver.regions)
+        variants = run_variants(systems[0][1], gold, runs[0].scores, report_text, places, args.k)
     if args.out:
         command = f"reportqa eval --gold {args.gold} --index {settings.index_dir} --k {args.k} --out {args.out}"
-        write_report(runs, Path(args.out), args.gold, command)
+        write_report(runs, Path(args.out), args.gold, command, variants)
     if args.json:
-        print(json.dumps(run_record(runs), ensure_ascii=False, indent=2))
+        print(json.dumps(run_record(runs, variants), ensure_ascii=False, indent=2))
     else:
         print(summary_text(runs))
+        if variants:
+            from eval.metamorphic import variants_table
+
+            print("\n" + variants_table(variants))
     return 0
 
 
