@@ -1,4 +1,4 @@
-"""Candidate sentences from retrieved chunks, their scores, and the numbered citations an answer builds."""
+"""The numbered citations an answer builds, the passages it returns, and the sentences of retrieved chunks."""
 
 from __future__ import annotations
 
@@ -6,9 +6,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from answer.matching import Match, figure_near, has_figure, match
 from answer.types import Citation, Passage
-from index.analysis import normalize_for_search
 from retriever.types import Hit
 
 
@@ -17,61 +15,22 @@ class Sentence:
     """One sentence of a retrieved chunk, with absolute offsets into its report's canonical text."""
 
     hit: Hit
-    rank: int  # the chunk's retrieval rank, from 0
     start: int
     end: int
     text: str
-    normalized: str
-    context: str = ""  # normalised section path and preceding sentence
-
-    @property
-    def key(self) -> tuple[str, int]:
-        """Identity of the sentence across chunks."""
-        return (self.hit.chunk.source, self.start)
 
 
 def sentences_of(hits: Sequence[Hit]) -> list[Sentence]:
     """Every sentence of the hits, in hit order, without duplicates."""
     seen: set[tuple[str, int]] = set()
     out: list[Sentence] = []
-    for rank, hit in enumerate(hits):
+    for hit in hits:
         chunk = hit.chunk
-        previous = ""
         for start, end in chunk.sentence_spans:
-            text = chunk.text[start - chunk.start:end - chunk.start]
-            normalized = normalize_for_search(text)
             if (chunk.source, start) not in seen:
                 seen.add((chunk.source, start))
-                context = normalize_for_search(chunk.section_path) + "\n" + previous
-                out.append(Sentence(hit, rank, start, end, text, normalized, context))
-            previous = normalized
+                out.append(Sentence(hit, start, end, chunk.text[start - chunk.start:end - chunk.start]))
     return out
-
-
-@dataclass(frozen=True, slots=True)
-class Scored:
-    """A sentence with its match against the topic and its final score."""
-
-    sentence: Sentence
-    match: Match
-    score: float
-
-
-def score_sentences(sentences: Iterable[Sentence], fragments: list[str], numeric: bool = False) -> list[Scored]:
-    """Sentences by score, best first; numeric questions prefer sentences that state figures."""
-    out = []
-    for sentence in sentences:
-        found = match(fragments, sentence.normalized, sentence.context)
-        # A longer verbatim run wins a tie between sentences that both cover the topic.
-        score = found.score + 0.05 * found.run_share
-        if numeric:
-            if not has_figure(sentence.text):
-                score *= 0.85
-            elif figure_near(fragments, sentence.normalized):
-                score += 0.05  # "建立7个合规联系点": the figure stands by the thing asked about
-        score += 0.02 / (1 + sentence.rank)  # retrieval order breaks near-ties
-        out.append(Scored(sentence, found, score))
-    return sorted(out, key=lambda s: (-s.score, s.sentence.rank, s.sentence.start))
 
 
 class CitationBook:
@@ -94,14 +53,6 @@ class CitationBook:
             if all(h.row_id != hit.row_id for h in self.hits):
                 self.hits.append(hit)
         return self._numbers[key]
-
-    def cite_sentence(self, sentence: Sentence) -> int:
-        """Cite a whole candidate sentence."""
-        return self.cite(sentence.hit, sentence.start, sentence.end, sentence.text)
-
-    def quoted(self, sentence: Sentence) -> str:
-        """The sentence as it appears in an answer, followed by its marker."""
-        return f"{inline_quote(sentence.text)}[{self.cite_sentence(sentence)}]"
 
     def quoted_span(self, hit: Hit, start: int, end: int, text: str) -> str:
         """A span of a report as it appears in an answer, followed by its marker."""

@@ -5,10 +5,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from answer.evidence import score_sentences, sentences_of
-from answer.matching import normalized_fragments
-from retriever.analysis import Filters, topic_fragments
-from retriever.hybrid import HybridRetriever
+from dataclasses import replace
+
+from answer.scoring import ClauseScorer
+from corpus.patterns import normalize_for_search
+from retriever.analysis import Filters, Intent, analyze
+from retriever.types import Retriever
 
 _NOISE = re.compile(r"[\d\s.,，。;；:：、“”\"'()（）%]+")
 
@@ -34,34 +36,48 @@ class WordingHit:
         return 1 + len(self.variants)
 
 
-def find_wording(retriever: HybridRetriever, phrase: str, filters: Filters | None = None, limit: int = 40,
-                 minimum: float = 0.6) -> list[WordingHit]:
-    """Sentences matching a phrase or topic, best first, near-duplicates (same words, other figures) folded."""
+def find_wording(retriever: Retriever, phrase: str, filters: Filters | None = None, limit: int = 40,
+                 minimum: float | None = None, scorer: ClauseScorer | None = None) -> list[WordingHit]:
+    """Clauses matching a phrase or topic, best first, ranked by the answer's clause scorer; headings never
+    count as wording; near-duplicates (same words, other figures) are folded into one entry."""
     phrase = phrase.strip()
     if not phrase:
         return []
-    filters = filters or Filters()
-    fragments = normalized_fragments(topic_fragments(phrase) or [phrase])
-    candidates = retriever.per_report(phrase, filters, per_report=6)
-    for source, hits in retriever.containing(normalized_fragments([phrase]), filters).items():
-        candidates[source] = [*candidates.get(source, []), *hits]
-    sentences = [s for hits in candidates.values() for s in sentences_of(hits)]
+    plan = analyze(phrase, retriever.resolver, explicit=filters)
+    if not plan.parts:
+        plan = replace(plan, parts=((normalize_for_search(phrase),),))
+    plan = replace(plan, intent=Intent.WORDING)
+    scorer = scorer or ClauseScorer(retriever)
+    floor = scorer.model.threshold("wording") if minimum is None else minimum
+    scored = scorer.score(plan, retriever.chunk_scores(plan.resolved, plan.filters))
+    units = retriever.units
     out: list[WordingHit] = []
     keys: list[tuple[str, set[str]]] = []
-    for scored in score_sentences(sentences, fragments):
-        if scored.score < minimum or len(out) >= limit:
+    for unit, probability in zip(scored.ids, scored.support, strict=True):
+        if len(out) >= limit:
             break
-        sentence = scored.sentence
-        key = _NOISE.sub("", sentence.normalized)
-        bigrams = {key[i:i + 2] for i in range(len(key) - 1)}
-        twin = next((i for i, (k, b) in enumerate(keys) if k == key or _jaccard(b, bigrams) >= 0.85), None)
-        if twin is not None:
-            out[twin].variants.append((sentence.hit.chunk.source, sentence.text))
+        if probability < floor:
             continue
-        keys.append((key, bigrams))
-        meta = sentence.hit.meta
-        out.append(WordingHit(sentence.text, sentence.hit.chunk.source, meta.region, meta.year, meta.title,
-                              sentence.hit.chunk.section_path, sentence.start, sentence.end, round(scored.score, 3)))
+        if units.heading[unit]:
+            continue
+        source = units.sources[units.source_id[unit]]
+        start, end = int(units.start[unit]), int(units.end[unit])
+        report = retriever.report(source)
+        if report is None:
+            continue
+        text = report.text[start:end]
+        key = _NOISE.sub("", units.texts[unit])
+        grams = {key[i:i + 2] for i in range(len(key) - 1)}
+        twin = next((i for i, (k, b) in enumerate(keys) if k == key or _jaccard(b, grams) >= 0.85), None)
+        if twin is not None:
+            out[twin].variants.append((source, text))
+            continue
+        keys.append((key, grams))
+        meta = report.meta
+        hit = retriever.hit_at(source, start)
+        section = hit.chunk.section_path if hit else ""
+        out.append(WordingHit(text, source, meta.region, meta.year, meta.title, section, start, end,
+                              round(float(probability), 3)))
     return out
 
 

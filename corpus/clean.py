@@ -15,6 +15,11 @@ _HEADER_KEYS = (
 )
 _KEY_PATTERN = "|".join(r"\s*".join(map(re.escape, key)) for key in _HEADER_KEYS)
 _KEY_VALUE = re.compile(rf"(?P<key>{_KEY_PATTERN})\s*[:：]\s*(?P<value>.*?)\s*(?=(?:{_KEY_PATTERN})\s*[:：]|$)")
+# Header rows worth keeping in the report text, so answers about who issued a report, its document
+# number and date can quote them; the rest (view counters, index numbers, categories) is furniture.
+_IDENTITY_KEYS = frozenset(("备注/文号", "文号", "发文字号", "发布机构", "发文机关", "信息来源", "来源", "发布日期",
+                            "发布时间", "成文日期"))
+IDENTITY_LINE = re.compile(rf"^(?:{'|'.join(map(re.escape, sorted(_IDENTITY_KEYS, key=len, reverse=True)))})\s*[:：]")
 _DATETIME = re.compile(r"\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?")
 _BULLETS = "•·●◆■□▪-*|> "
 
@@ -37,6 +42,7 @@ class CleanedText:
     text: str
     header_fields: dict[str, str] = field(default_factory=dict)
     header_dates: tuple[str, ...] = ()
+    identity_lines: tuple[str, ...] = ()  # header rows kept in the text (文号, 发布机构, 来源, 日期)
 
 
 def clean_text(raw: str) -> CleanedText:
@@ -44,6 +50,7 @@ def clean_text(raw: str) -> CleanedText:
     fields: dict[str, str] = {}
     dates: list[str] = []
     lines: list[str] = []
+    identity: list[str] = []
     in_header = True  # header rows come before the first paragraph of body text
     raw = raw.translate(_INVISIBLE).replace("\r\n", "\n").replace("\r", "\n")
     for line in map(_normalise_line, raw.split("\n")):
@@ -53,15 +60,28 @@ def clean_text(raw: str) -> CleanedText:
         if _FURNITURE_LINES.match(line):
             continue
         if in_header and _is_header_row(line, fields, dates):
+            kept = _identity_pairs(line)
+            identity += kept
+            lines += kept
             continue
         lines.append(line)
         in_header = in_header and len(lines) < _HEADER_ZONE and len(line) < 60 and "。" not in line
-    return CleanedText("\n".join(lines), fields, tuple(dates))
+    return CleanedText("\n".join(lines), fields, tuple(dates), tuple(identity))
 
 
 def _normalise_line(line: str) -> str:
     line = "".join(ch for ch in line if unicodedata.category(ch) != "Cc" or ch == "\t")
     return _SPACES.sub(" ", line).strip()
+
+
+def _identity_pairs(line: str) -> list[str]:
+    """The key:value pairs of a header row that say who issued the report, its number or its date."""
+    out = []
+    for match in _KEY_VALUE.finditer(line.strip(_BULLETS)):
+        key = re.sub(r"\s+", "", match.group("key"))
+        if key in _IDENTITY_KEYS and match.group("value").strip(_BULLETS + " "):
+            out.append(match.group(0).strip(_BULLETS + " "))
+    return out
 
 
 def _is_header_row(line: str, fields: dict[str, str], dates: list[str]) -> bool:

@@ -44,7 +44,8 @@ def infer_metadata(cleaned: CleanedText, html_title: str | None = None) -> Repor
     """Title, issuing body, region (with province and prefecture), year, date and document number."""
     text = cleaned.text
     fields = cleaned.header_fields
-    lines = text.split("\n")
+    identity = set(cleaned.identity_lines)
+    lines = [line for line in text.split("\n") if line not in identity]
     title = _title_from_text(lines[0]) if lines else None
     if title is None and html_title:
         title = _title_from_text(html_title)

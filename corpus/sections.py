@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
+from corpus.kinds import heading_kind
 from corpus.types import Section
 
 CN_DIGITS = "一二三四五六七八九十"
@@ -24,15 +25,6 @@ _SIGNATURE_LINE = re.compile(
     r"^(?:\d{4}年\d{1,2}月\d{1,2}日|\d{4}-\d{1,2}-\d{1,2}|[^\s，,。；;]{2,30}"
     r"(?:局|委|委员会|政府|办公室|办|院|厅|中心|部|所|会))$"
 )
-
-# Kind rules, checked in this order on a section heading.
-_KIND_RULES = (
-    ("第一责任人履职", re.compile(r"第一责任人|主要负责人履行|述法")),
-    ("存在问题", re.compile(r"问题|不足|短板|差距|薄弱")),
-    ("工作安排", re.compile(r"安排|计划|思路|打算|下一步|展望|谋划|工作要点|重点工作|努力方向")),
-    ("举措成效", re.compile(r"举措|成效|成绩|做法|主要工作|工作情况|进展|亮点|落实情况")),
-)
-
 
 def chinese_number(text: str) -> int:
     """Value of a small Chinese numeral (一 to 九十九)."""
@@ -55,7 +47,7 @@ class _Node:
 
 def split_sections(text: str) -> tuple[Section, ...]:
     """Parse the heading tree of a canonical text; section 0 is the whole report."""
-    body_end = _signature_start(text)
+    body_end = signature_start(text)
     nodes = [_Node(0, "", "", 0, len(text), None)]
     stack = [0]
     offset = 0
@@ -95,7 +87,7 @@ def _trim_end(text: str, end: int) -> int:
     return end
 
 
-def _signature_start(text: str) -> int:
+def signature_start(text: str) -> int:
     """Start of the closing block of issuing bodies and dates, or len(text) if there is none."""
     lines = text.split("\n")
     start = len(text)
@@ -173,10 +165,8 @@ def _to_sections(nodes: list[_Node]) -> tuple[Section, ...]:
 
 
 def _rule_kind(heading: str) -> str | None:
-    for kind, pattern in _KIND_RULES:
-        if pattern.search(heading):
-            return kind
-    return None
+    kind = heading_kind(heading)
+    return kind.value if kind else None
 
 
 def _kind(node: _Node, parent: Section | None, first_plan_or_problem: int | None) -> str:

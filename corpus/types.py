@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-SECTION_KINDS = ("举措成效", "存在问题", "工作安排", "第一责任人履职", "其他")
+from corpus.kinds import SectionKind
+
+SECTION_KINDS = tuple(kind.value for kind in SectionKind)
 PATH_SEPARATOR = " › "
 
 

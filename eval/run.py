@@ -35,7 +35,7 @@ def run_system(system: str, ask: AskFunction, gold: Sequence[GoldQuestion], repo
 
 def pipeline_ask(pipeline: Any) -> AskFunction:
     """The reportqa pipeline as an ask function."""
-    from ui.setup import user_turns
+    from retriever.conversation import user_turns
 
     def ask(question: GoldQuestion) -> dict[str, Any]:
         answer = pipeline.ask(question.question, user_turns(question.history), question_id=question.id)

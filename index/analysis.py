@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import re
-import unicodedata
-from functools import lru_cache
-from typing import Any
+
+from corpus.patterns import normalize_for_search
 
 # Function words that carry no retrieval signal in this genre.
 STOPWORDS = frozenset((
@@ -15,17 +14,7 @@ STOPWORDS = frozenset((
 ))
 _WORD = re.compile(r"[\w\u4e00-\u9fff%.]+")
 
-
-@lru_cache(maxsize=1)
-def _converter() -> Any:
-    import opencc
-
-    return opencc.OpenCC("t2s")
-
-
-def normalize_for_search(text: str) -> str:
-    """NFKC, traditional -> simplified (OpenCC) and lower case; never used for quoting."""
-    return _converter().convert(unicodedata.normalize("NFKC", text)).lower()
+__all__ = ["STOPWORDS", "Bm25Tokenizer", "make_bm25_tokenizer", "normalize_for_search"]
 
 
 class Bm25Tokenizer:

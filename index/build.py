@@ -31,6 +31,7 @@ from index.embedders import Embedder
 from index.layout import IndexLayout, Manifest, writer_lock
 from index.store import ChunkStore
 from index.types import UpdateSummary
+from index.units import ChunkUnits, UnitIndex, build_units
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 EMBED_BATCH = 32
@@ -135,6 +136,10 @@ def update_index(index_dir: Path, paths: Iterable[str | Path], embedder: Embedde
         sparse.save(bm25, np.asarray([r for r, _, _ in rows]), version / "bm25")
         timings["bm25"] = time.perf_counter() - clock
 
+        clock = time.perf_counter()
+        unit_index(store).save(version)
+        timings["units"] = time.perf_counter() - clock
+
         reports = store.fingerprints()
         store.close()
         manifest = wanted.with_corpus(reports, chunks=len(rows), paths=tuple(str(p.resolve()) for p in folders))
@@ -143,6 +148,14 @@ def update_index(index_dir: Path, paths: Iterable[str | Path], embedder: Embedde
             added=tuple(sorted(added)), changed=tuple(sorted(replaced)), removed=tuple(removed),
             unchanged=tuple(sorted([*unchanged, *kept_failures])), skipped=tuple(skipped), reports=len(reports),
             chunks=len(rows), embedded=embedded, seconds=time.perf_counter() - started, timings=timings)
+
+
+def unit_index(store: ChunkStore) -> UnitIndex:
+    """The evidence units of every stored report (sentences, statistics) for answering."""
+    reports = [r for r in (store.report(s) for s in store.sources()) if r is not None]
+    chunks = [ChunkUnits(c.row_id, c.chunk.source, c.chunk.section_id, c.chunk.sentence_spans)
+              for c in store.all_chunks()]
+    return build_units(reports, chunks)
 
 
 def _ingest_all(files: Sequence[ReportFile], options: IngestOptions, embedder: Embedder,

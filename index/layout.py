@@ -15,7 +15,7 @@ from pathlib import Path
 
 from index.embedders import Embedder
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: evidence units (units.npz, units.json) beside the chunks
 
 
 class UnusableIndexError(Exception):

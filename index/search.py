@@ -6,6 +6,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import threading
+
 import numpy as np
 
 from corpus.types import Report
@@ -15,6 +17,10 @@ from index.embedders import Embedder
 from index.layout import IndexLayout, IndexNotFoundError, Manifest, UnusableIndexError
 from index.store import ChunkStore
 from index.types import IndexedChunk
+from index.units import UnitIndex
+
+
+QUERY_CACHE = 256
 
 
 class SearchIndex:
@@ -31,6 +37,9 @@ class SearchIndex:
         self._bm25, self._bm25_rows = sparse.load(folder / "bm25")
         self._position = {int(row): i for i, row in enumerate(self._bm25_rows)}
         self._reports: dict[str, Report] = {}
+        self._query_vectors: dict[str, np.ndarray] = {}
+        self._query_lock = threading.Lock()
+        self.units = UnitIndex.load(folder)
 
     @classmethod
     def open(cls, index_dir: Path, embedder: Embedder) -> SearchIndex:
@@ -77,8 +86,17 @@ class SearchIndex:
         return self._store.sources()
 
     def embed_query(self, query: str) -> np.ndarray:
-        """The query vector."""
-        return self.embedder.embed_queries([query])[0]
+        """The query vector (the last few are kept: one answer asks for the same query several times)."""
+        with self._query_lock:
+            cached = self._query_vectors.get(query)
+        if cached is not None:
+            return cached
+        vector = self.embedder.embed_queries([query])[0]
+        with self._query_lock:
+            self._query_vectors[query] = vector
+            while len(self._query_vectors) > QUERY_CACHE:
+                self._query_vectors.pop(next(iter(self._query_vectors)))
+        return vector
 
     def dense_search(self, query_vector: np.ndarray, k: int,
                      allowed_rows: Sequence[int] | None = None) -> list[tuple[int, float]]:

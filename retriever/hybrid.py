@@ -9,11 +9,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from index.analysis import normalize_for_search
+from corpus.patterns import normalize_for_search
+from corpus.types import Report
 from index.search import SearchIndex
-from retriever.analysis import Filters, RegionResolver
+from index.units import UnitIndex, bigrams
+from retriever.analysis import Filters
 from retriever.fusion import reciprocal_rank_fusion
-from retriever.types import Hit
+from retriever.places import RegionResolver
+from retriever.types import ChunkScores, Hit, Ranked
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,11 +38,35 @@ class HybridRetriever:
         metas = {item.chunk.source: item.meta for item in index.chunks.values()}
         self.metas = metas
         parents = [p for m in metas.values() for p in (m.province, m.prefecture)]
-        self.resolver = RegionResolver([m.region for m in metas.values() if m.region], [p for p in parents if p])
+        self.resolver = RegionResolver([m.region for m in metas.values() if m.region], [p for p in parents if p],
+                                       mentioned=self.mentioned)
         self._normalized: dict[int, str] | None = None
         self._rows_by_source: dict[str, list[int]] = defaultdict(list)
         for row_id, item in index.chunks.items():
             self._rows_by_source[item.chunk.source].append(row_id)
+
+    @property
+    def units(self) -> UnitIndex:
+        """The evidence units of the index."""
+        return self.index.units
+
+    def report(self, source: str) -> Report | None:
+        """A report's canonical text and sections."""
+        return self.index.report(source)
+
+    def mentioned(self, name: str) -> bool:
+        """Whether any report's text contains the (normalised) name."""
+        units = self.index.units
+        grams = bigrams(normalize_for_search(name))
+        if not grams:
+            return False
+        holders = None
+        for gram in grams:
+            found = set(units.unit_bigrams.items(gram).tolist())
+            holders = found if holders is None else holders & found
+            if not holders:
+                return False
+        return any(name in units.texts[i] for i in holders or ())
 
     def sources_matching(self, filters: Filters) -> list[str]:
         """Reports whose metadata passes the filters, in file-name order."""
@@ -74,6 +101,31 @@ class HybridRetriever:
         spread = self._diversify([(h.row_id, h.score) for h in fused], k, spread=not filters.regions)
         by_row = {h.row_id: h for h in fused}
         return [by_row[row] for row, _ in spread]
+
+    def chunk_scores(self, query: str, filters: Filters | None = None) -> ChunkScores:
+        """Dense and BM25 scores of every chunk passing the filters (BM25 only where a term matched)."""
+        allowed = self.allowed_rows(filters or Filters())
+        total = len(self.index.chunks) if allowed is None else len(allowed)
+        if not total:
+            return ChunkScores({}, {})
+        dense_hits = self.index.dense_search(self.index.embed_query(query), total, allowed)
+        bm25_hits = self.index.bm25_search(query, total, allowed)
+        return ChunkScores(dict(dense_hits), dict(bm25_hits))
+
+    def hits_for(self, rows: Sequence[int], scores: dict[int, float] | None = None) -> list[Hit]:
+        """Hits for chunk rows, scored as given (0 otherwise)."""
+        scores = scores or {}
+        return [self._hit(row, scores.get(row, 0.0), None, None) for row in rows]
+
+    def fused(self, query: str, filters: Filters | None = None, k: int = 10) -> list[Ranked]:
+        """The fused ranking itself (what `reportqa search` shows and `retrieve` diversifies)."""
+        allowed = self.allowed_rows(filters or Filters())
+        if allowed is not None and not allowed:
+            return []
+        pool = max(self.options.pool, k)
+        dense_hits = self.index.dense_search(self.index.embed_query(query), pool, allowed)
+        bm25_hits = self.index.bm25_search(query, pool, allowed)
+        return [Ranked(row, score) for row, score in self._fuse(dense_hits, bm25_hits)][:k]
 
     def per_report(self, query: str, filters: Filters | None = None, per_report: int = 3) -> dict[str, list[Hit]]:
         """Each report's best chunks for the query: complete lists need every report, not a global top-k."""

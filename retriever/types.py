@@ -1,10 +1,24 @@
-"""Value types of the retrieval layer."""
+"""Value types of the retrieval layer, and the retriever protocol answerers depend on."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, NamedTuple, Protocol
 
-from corpus.types import Chunk, ReportMeta
+from corpus.types import Chunk, Report, ReportMeta
+
+if TYPE_CHECKING:
+    from index.units import UnitIndex
+    from retriever.analysis import Filters
+    from retriever.places import RegionResolver
+
+
+class Ranked(NamedTuple):
+    """A chunk row id with a score, as rankings pass them between layers."""
+
+    row_id: int
+    score: float
 
 
 @dataclass(frozen=True, slots=True)
@@ -17,3 +31,47 @@ class Hit:
     score: float
     dense_score: float | None = None
     bm25_score: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ChunkScores:
+    """Dense and BM25 scores of every chunk that passed the filters (BM25 only where a term matched)."""
+
+    dense: dict[int, float]
+    bm25: dict[int, float]
+
+
+class Retriever(Protocol):
+    """What answerers need of retrieval: ranked chunks, scores of every chunk, reports and evidence units."""
+
+    resolver: RegionResolver
+    metas: Mapping[str, ReportMeta]
+
+    @property
+    def units(self) -> UnitIndex:
+        """The evidence units of the index."""
+        ...
+
+    def retrieve(self, query: str, filters: Filters | None = None, k: int = 10) -> list[Hit]:
+        """The k best chunks for the query among those passing the filters."""
+        ...
+
+    def chunk_scores(self, query: str, filters: Filters | None = None) -> ChunkScores:
+        """Dense and BM25 scores of every chunk passing the filters."""
+        ...
+
+    def sources_matching(self, filters: Filters) -> list[str]:
+        """Reports whose metadata passes the filters."""
+        ...
+
+    def report(self, source: str) -> Report | None:
+        """A report's canonical text and sections."""
+        ...
+
+    def hit_at(self, source: str, offset: int) -> Hit | None:
+        """The chunk of a report holding a character offset."""
+        ...
+
+    def hits_for(self, rows: Sequence[int], scores: Mapping[int, float] | None = None) -> list[Hit]:
+        """Hits for chunk rows (for passages), scored as given."""
+        ...

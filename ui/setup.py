@@ -10,6 +10,7 @@ from corpus.ingest import IngestOptions
 from index.build import IndexOptions
 from index.embedders import Embedder, make_embedder
 from index.search import SearchIndex
+from retriever.conversation import user_turns
 from ui.settings import Settings
 
 
@@ -73,12 +74,3 @@ def read_history(path: str) -> list[str]:
         return user_turns(json.load(handle))
 
 
-def user_turns(history: list) -> list[str]:
-    """The user's earlier questions, oldest first."""
-    turns = []
-    for turn in history:
-        if isinstance(turn, str):
-            turns.append(turn)
-        elif isinstance(turn, dict) and turn.get("role", "user") == "user" and turn.get("content"):
-            turns.append(str(turn["content"]))
-    return turns

@@ -99,16 +99,18 @@ def test_item_paths_and_kinds(sample_by_region: dict) -> None:
 
 def test_furniture_removed_and_body_kept(sample_by_region: dict) -> None:
     nanan = sample_by_region["南安市"].report.text
-    for furniture in ("扫一扫在手机上查看当前页面", "附件下载", "相关解读", "媒体报道", "索 引 号", "发布机构"):
+    for furniture in ("扫一扫在手机上查看当前页面", "附件下载", "相关解读", "媒体报道", "索 引 号", "公文生成日期"):
         assert furniture not in nanan
     assert nanan.endswith("南安市司法局\n2024年2月26日")
+    # Header rows saying who issued the report and its number stay, verbatim, so answers can quote them.
+    assert nanan.startswith("备注/文号:南司〔2024〕5号\n发布机构:南安市司法局\n南安市司法局2023年度法治政府建设情况")
     xihu = sample_by_region["西湖区"].report.text
     assert "![]()" not in xihu and not xihu.startswith("|")
     zhuji = sample_by_region["诸暨市"].report.text
-    assert "浏览次数" not in zhuji and "信息来源" not in zhuji
+    assert "浏览次数" not in zhuji and "\n信息来源:市司法局(行政复议局)\n" in zhuji
     assert "截止目前已调解案件5017件,涉案金额达9.55亿元。" in zhuji
     kecheng = sample_by_region["柯城区"].report.text
-    assert "访问次数" not in kecheng and kecheng.startswith("2020年,在市委、市政府的正确领导下")
+    assert "访问次数" not in kecheng and kecheng.startswith("发布时间:2021-03-29 09:42\n信息来源:区府办\n2020年,在市委")
 
 
 def test_every_body_sentence_of_the_source_survives_cleaning(samples: IngestResult) -> None:

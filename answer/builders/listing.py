@@ -1,0 +1,44 @@
+"""List questions: every report whose text states it, each with its strongest clause; many reports fold."""
+
+from __future__ import annotations
+
+from answer.builders.common import (
+    AnswerContext,
+    abstain,
+    answered,
+    best_per_report,
+    evidence_span,
+    folded_line,
+    marker,
+    not_found,
+    owner,
+    quote,
+)
+from answer.evidence import CitationBook
+from answer.types import Answer
+from retriever.analysis import QueryPlan
+
+
+def build(context: AnswerContext, plan: QueryPlan) -> Answer:
+    """A count, one line per report (best first), the rest folded into one line of names and markers."""
+    scored = context.score(plan)
+    units = context.retriever.units
+    threshold = context.threshold("list")
+    best = best_per_report(scored, units)
+    ranked = sorted(((positions[0], source) for source, positions in best.items()
+                     if scored.support[positions[0]] >= threshold))
+    if not ranked:
+        return abstain(context, plan, not_found(plan))
+    book = CitationBook()
+    lines: list[str] = []
+    folded: list[str] = []
+    for rank, (position, source) in enumerate(ranked):
+        span = evidence_span(context, scored, position, plan)
+        name = owner(context, units.sources[source])
+        if rank < context.options.list_shown:
+            lines.append(f"- {name}：{quote(context, book, span)}")
+        else:
+            folded.append(name + marker(context, book, span))
+    intro = f"共有{len(ranked)}份报告涉及：" if len(ranked) > 1 else "有1份报告涉及："
+    text = intro + "\n" + "\n".join(lines) + (f"\n- {folded_line(folded)}" if folded else "")
+    return answered(context, plan, text, book)

@@ -1,0 +1,90 @@
+"""Section questions: the points of the part of a report asked for (存在问题, 工作安排…), or how something was done."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from answer.builders.common import AnswerContext, Span, abstain, answered, evidence_span, not_found, owner, quote
+from answer.evidence import CitationBook
+from answer.types import Answer
+from corpus.chunk import sentence_spans
+from corpus.types import Section
+from index.units import UnitIndex, bigrams
+from retriever.analysis import QueryPlan
+
+GENERIC_SHARE = 0.03  # a fragment whose every bigram is in this share of units says nothing specific
+
+
+def build(context: AnswerContext, plan: QueryPlan) -> Answer:
+    """The points of the asked kind of section of each report, or the passage on the asked topic."""
+    focus = [f for f in plan.fragments if not _generic(f, context.retriever.units)]
+    if plan.filters.kinds and not focus:
+        return _points_of_kind(context, plan)
+    scored = context.score(plan)
+    if not len(scored) or scored.support[0] < context.threshold("answer"):
+        # A topic inside the part asked for that no clause states well: the part's points still answer.
+        return _points_of_kind(context, plan) if plan.filters.kinds else abstain(context, plan, not_found(plan))
+    units = context.retriever.units
+    first = evidence_span(context, scored, 0, plan)
+    spans = [first, *_following(units, first, context.options.section_points)]
+    book = CitationBook()
+    lines = [f"- {quote(context, book, span)}" for span in spans]
+    return answered(context, plan, f"{owner(context, first.source)}：\n" + "\n".join(lines), book)
+
+
+def _generic(fragment: str, units: UnitIndex) -> bool:
+    grams = bigrams(fragment)
+    return bool(grams) and all(units.unit_bigrams.df(g) >= GENERIC_SHARE * len(units) for g in grams)
+
+
+def _following(units: UnitIndex, span: Span, limit: int) -> list[Span]:
+    """The clauses after the span in its section: three when it opens the section, else one."""
+    last = span.unit_ids[-1]
+    opens = units.previous[span.unit_ids[0]] < 0 or units.heading[units.previous[span.unit_ids[0]]]
+    take = 3 if opens else 1
+    out: list[Span] = []
+    unit = last + 1
+    while unit < len(units) and units.previous[unit] == unit - 1 and len(out) < min(take, limit - 1):
+        out.append(Span((unit,), span.source, int(units.start[unit]), int(units.end[unit]), span.probability))
+        unit += 1
+    return out
+
+
+def _points_of_kind(context: AnswerContext, plan: QueryPlan) -> Answer:
+    book = CitationBook()
+    blocks: list[str] = []
+    for source in context.retriever.sources_matching(plan.filters):
+        report = context.retriever.report(source)
+        if report is None:
+            continue
+        tops = [s for s in report.sections if s.kind in plan.filters.kinds and s.parent_id == 0]
+        lines: list[str] = []
+        for top in tops:
+            for start, end in _points(report.sections, top, report.text)[:context.options.section_points]:
+                span = Span((), source, start, end, 1.0)
+                lines.append(f"{len(lines) + 1}. {quote(context, book, span)}")
+        if lines:
+            kinds = "、".join(plan.filters.kinds)
+            blocks.append(f"{owner(context, source)}“{kinds}”部分：\n" + "\n".join(lines))
+    if not blocks:
+        return abstain(context, plan, not_found(plan))
+    return answered(context, plan, "\n\n".join(blocks), book)
+
+
+def _points(sections: Sequence[Section], top: Section, text: str) -> list[tuple[int, int]]:
+    """The first sentence of each point of a section: its sub-sections, else its items, else its sentences."""
+    children = [s for s in sections if s.parent_id == top.section_id]
+    if children:
+        return [_first_sentence(text, c) for c in children]
+    spans = sentence_spans(text, top.start, top.end)
+    return spans[1:] if len(spans) > 1 else spans  # the first sentence is the heading
+
+
+def _first_sentence(text: str, section: Section) -> tuple[int, int]:
+    """A point's first sentence, with the next one when the first is only its label (二是做实行政争议化解。)."""
+    spans = sentence_spans(text, section.start, section.end)
+    start, end = spans[0]
+    label = (section.marker + section.heading).rstrip()
+    if len(spans) > 1 and len(text[start:end].rstrip("。；;:：，, ")) <= len(label) + 1:
+        end = spans[1][1]
+    return start, end

@@ -1,0 +1,46 @@
+"""Precedent wording for drafters: each report's strongest verbatim clauses on the topic, grouped by report."""
+
+from __future__ import annotations
+
+from answer.builders.common import (
+    AnswerContext,
+    abstain,
+    answered,
+    best_per_report,
+    evidence_span,
+    folded_line,
+    marker,
+    not_found,
+    owner,
+    quote,
+)
+from answer.evidence import CitationBook
+from answer.types import Answer
+from retriever.analysis import QueryPlan
+
+
+def build(context: AnswerContext, plan: QueryPlan) -> Answer:
+    """Blocks of quoted clauses per report (headings never count as wording); many reports fold."""
+    scored = context.score(plan)
+    units = context.retriever.units
+    threshold = context.threshold("wording")
+    per_report = best_per_report(scored, units, context.options.wording_per_report)
+    chosen = sorted(((positions, source) for source, positions in per_report.items()
+                     if scored.support[positions[0]] >= threshold), key=lambda item: item[0][0])
+    if not chosen:
+        return abstain(context, plan, not_found(plan))
+    book = CitationBook()
+    blocks: list[str] = []
+    folded: list[str] = []
+    for rank, (positions, source) in enumerate(chosen):
+        kept = [p for p in positions if scored.support[p] >= threshold]
+        spans = [evidence_span(context, scored, p, plan) for p in kept]
+        name = owner(context, units.sources[source])
+        if rank < context.options.list_shown:
+            blocks.append(f"{name}\n" + "\n".join(f"> {quote(context, book, span)}" for span in spans))
+        else:
+            folded.append(name + marker(context, book, spans[0]))
+    text = "可借鉴的原文表述：\n\n" + "\n\n".join(blocks)
+    if folded:
+        text += "\n\n" + folded_line(folded)
+    return answered(context, plan, text, book)

@@ -1,0 +1,211 @@
+"""Named features of a (question, evidence unit) pair, computed for many units at once.
+
+Term weights come from the corpus (inverse document frequency over units): a word the reports never
+use weighs nothing, so it can never be required evidence; rare terms weigh most. Coverage is measured
+on character bigrams inside the question's topic fragments, so a paraphrase that shares the telling
+part of a term (体检企业 ~ 法治体检, 仲裁委员会 ~ 仲裁机构) still counts.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from corpus.patterns import YEAR, figures_in
+from index.units import UnitIndex, bigrams, words
+from retriever.analysis import QueryPlan
+
+FEATURES = (
+    "coverage",  # share of the topic's weight whose bigrams the unit contains
+    "context_coverage",  # share found only in the unit's context (section headings, the unit before)
+    "mass",  # log of the topic weight the unit matches (not normalised: request words cannot dilute it)
+    "word_coverage",  # share of the topic's weighted words the unit contains verbatim
+    "top_word",  # the rarest topic word is in the unit (or its context)
+    "missing_word",  # weight of the heaviest topic word absent from the unit and its context, relative to the heaviest
+    "longest_run",  # longest verbatim run of the topic in the unit, relative to a phrase
+    "figure",  # the unit states a figure and the question asks for one
+    "counter",  # a figure with the unit asked for (多少件 -> …845件)
+    "figure_near",  # a figure stands right next to one of the topic's main words (建立7个合规联系点)
+    "quoted",  # every phrase the question puts in quotation marks is in the unit (or its context)
+    "outcome",  # the question asks what came of something and the unit states a figure
+    "heading",  # the unit is only a heading or item label
+    "dense",  # the unit's chunk: dense similarity, relative to the best chunk
+    "dense_raw",  # the unit's chunk: dense (cosine) similarity itself
+    "bm25",  # the unit's chunk: BM25, relative to the best chunk
+    "year",  # +1 the year asked is the unit's (or its report's), -1 another year is
+    "kind",  # the unit's section is of the kind asked (存在问题, 工作安排…)
+    "length",  # log length of the unit
+)
+PART_WEIGHT, OTHER_PART_WEIGHT, CONTEXT_WEIGHT = 1.0, 0.5, 0.4
+STRONG_RUN = 6  # a verbatim run this long is as strong as a whole phrase
+
+
+@dataclass(frozen=True, slots=True)
+class Topic:
+    """The question's topic as weighted terms."""
+
+    bigrams: dict[str, float]  # bigram -> weight
+    words: list[tuple[str, float]]  # topic words with their weights, rarest first
+    fragments: tuple[str, ...]  # fragments of the part asked (for verbatim runs)
+
+    @property
+    def total(self) -> float:
+        """Sum of the bigram weights."""
+        return sum(self.bigrams.values())
+
+
+def topic_of(plan: QueryPlan, units: UnitIndex, part: int | None = None) -> Topic:
+    """Weighted terms of the whole question (part None) or of one part, the other parts and history lower.
+
+    A term's weight is its rarity in the reports (IDF over units) times its specificity in general
+    Chinese (corpus.lexicon): 枫桥 outweighs 推广 even where both are rare in a small corpus.
+    """
+    import rjieba
+
+    weighted: list[tuple[str, float]] = []
+    for index, fragments in enumerate(plan.parts):
+        share = PART_WEIGHT if part is None or index == part else OTHER_PART_WEIGHT
+        weighted += [(f, share) for f in fragments]
+    weighted += [(f, CONTEXT_WEIGHT) for f in plan.context]
+    grams: dict[str, float] = {}
+    word_weights: dict[str, float] = {}
+    for fragment, share in weighted:
+        tokens = list(rjieba.cut(fragment))
+        spec = [units.specificity(token) for token in tokens for _ in token]  # per character
+        for i in range(len(fragment) - 1):
+            gram = fragment[i:i + 2]
+            if gram in bigrams(gram):
+                weight = share * units.bigram_idf(gram) * min(spec[i], spec[i + 1])
+                grams[gram] = max(grams.get(gram, 0.0), weight)
+        for word in (t for t in tokens if len(t) >= 2):
+            weight = share * units.word_idf(word) * units.specificity(word)
+            if weight > 0:
+                word_weights[word] = max(word_weights.get(word, 0.0), weight)
+    asked = plan.parts[part] if part is not None and part < len(plan.parts) else plan.fragments
+    ranked = sorted(word_weights.items(), key=lambda item: -item[1])
+    return Topic({g: w for g, w in grams.items() if w > 0}, ranked, tuple(asked))
+
+
+def feature_matrix(plan: QueryPlan, topic: Topic, units: UnitIndex, candidates: np.ndarray,
+                   chunk_dense: Mapping[int, float], chunk_bm25: Mapping[int, float],
+                   report_years: Mapping[str, int | None]) -> np.ndarray:
+    """One row of FEATURES per candidate unit id."""
+    n = len(candidates)
+    out = np.zeros((n, len(FEATURES)), dtype=np.float64)
+    if n == 0:
+        return out
+    column = {name: i for i, name in enumerate(FEATURES)}
+    total = topic.total or 1.0
+    in_unit, in_context = presence(topic, units, candidates)
+    weights = np.fromiter(topic.bigrams.values(), dtype=np.float64, count=len(topic.bigrams))
+    matched = in_unit @ weights
+    out[:, column["coverage"]] = matched / total
+    out[:, column["context_coverage"]] = ((in_context & ~in_unit) @ weights) / total
+    out[:, column["mass"]] = np.log1p(matched)
+    texts = [units.texts[i] for i in candidates]
+    contexts = [context_text(units, int(i)) for i in candidates]
+    word_total = sum(w for _, w in topic.words) or 1.0
+    top = topic.words[0][0] if topic.words else ""
+    heaviest = topic.words[0][1] if topic.words else 1.0
+    wants_counter = re.compile(rf"\d(?:万)?(?:{'|'.join(map(re.escape, plan.counters))})") if plan.counters else None
+    quoted = plan.quoted
+    dense_best = max(chunk_dense.values(), default=0.0)
+    bm25_best = max(chunk_bm25.values(), default=0.0) or 1.0
+    for k, (unit, text, context) in enumerate(zip(candidates, texts, contexts, strict=True)):
+        row = out[k]
+        row[column["word_coverage"]] = sum(w for word, w in topic.words if word in text) / word_total
+        row[column["top_word"]] = 1.0 if top and (top in text or top in context) else 0.0
+        absent = [w for word, w in topic.words if word not in text and word not in context]
+        row[column["missing_word"]] = max(absent, default=0.0) / heaviest
+        row[column["longest_run"]] = _longest_run(topic.fragments, text)
+        has_figure = bool(units.figure[unit])
+        row[column["figure"]] = float(has_figure and plan.wants_figure)
+        row[column["counter"]] = float(bool(wants_counter and wants_counter.search(text)))
+        row[column["figure_near"]] = float(has_figure and figure_near(text, topic))
+        row[column["quoted"]] = float(bool(quoted) and all(q in text or q in context for q in quoted))
+        row[column["outcome"]] = float(has_figure and plan.wants_outcome)
+        row[column["heading"]] = float(units.heading[unit])
+        chunk = int(units.row[unit])
+        row[column["dense"]] = chunk_dense.get(chunk, dense_best - 0.2) - dense_best
+        row[column["dense_raw"]] = chunk_dense.get(chunk, dense_best - 0.2)
+        row[column["bm25"]] = chunk_bm25.get(chunk, 0.0) / bm25_best
+        row[column["year"]] = _year_agreement(plan.years, text, context,
+                                              report_years.get(units.sources[units.source_id[unit]]))
+        row[column["kind"]] = float(bool(plan.filters.kinds) and
+                                    units.section_kind[units.section[unit]] in plan.filters.kinds)
+        row[column["length"]] = math.log(1 + len(text)) / 5
+    return out
+
+
+def presence(topic: Topic, units: UnitIndex, candidates: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Boolean (candidates × topic bigrams): in the unit, and in its context (headings or previous unit)."""
+    position = np.full(len(units), -1, dtype=np.int64)
+    position[candidates] = np.arange(len(candidates))
+    in_unit = np.zeros((len(candidates), len(topic.bigrams)), dtype=bool)
+    in_context = np.zeros_like(in_unit)
+    sections = units.section[candidates]
+    previous = units.previous[candidates]
+    for j, gram in enumerate(topic.bigrams):
+        holders = units.unit_bigrams.items(gram)
+        rows = position[holders]
+        in_unit[rows[rows >= 0], j] = True
+        has = np.zeros(len(units), dtype=bool)
+        has[holders] = True
+        heading_has = np.zeros(len(units.section_paths), dtype=bool)
+        heading_has[units.section_bigrams.items(gram)] = True
+        in_context[:, j] = heading_has[sections] | ((previous >= 0) & has[np.maximum(previous, 0)])
+    return in_unit, in_context
+
+
+def figure_near(text: str, topic: Topic, window: int = 3, main_words: int = 3) -> bool:
+    """Whether a figure (not a year) stands within a few characters of one of the topic's main words."""
+    for word, _ in topic.words[:main_words]:
+        position = text.find(word)
+        while position != -1:
+            nearby = text[max(0, position - window - 4): position + len(word) + window + 4]
+            if figures_in(nearby):
+                return True
+            position = text.find(word, position + 1)
+    return False
+
+
+def context_text(units: UnitIndex, unit: int) -> str:
+    previous = int(units.previous[unit])
+    return units.section_paths[units.section[unit]] + "\n" + (units.texts[previous] if previous >= 0 else "")
+
+
+def _longest_run(fragments: Sequence[str], text: str) -> float:
+    """Longest substring of any fragment found verbatim in text, as a share of a phrase (capped at 1)."""
+    best = 0
+    for fragment in fragments:
+        for start in range(len(fragment)):
+            low, high = best, len(fragment) - start
+            if low >= high:
+                break
+            if fragment[start:start + low + 1] not in text:
+                continue
+            while low < high:  # substring presence is monotone in the length: binary search
+                middle = (low + high + 1) // 2
+                if fragment[start:start + middle] in text:
+                    low = middle
+                else:
+                    high = middle - 1
+            best = max(best, low)
+    widest = max((len(f) for f in fragments), default=1)
+    return min(1.0, best / min(STRONG_RUN, max(widest, 2))) if best >= 2 else 0.0
+
+
+def _year_agreement(asked: Sequence[int], text: str, context: str, report_year: int | None) -> float:
+    """+1 when the asked year is stated (or is the report's and no other is stated), -1 when another is."""
+    if not asked:
+        return 0.0
+    stated = {int(m.group(1)) for m in YEAR.finditer(text + context)}
+    if stated & set(asked):
+        return 1.0
+    if stated:
+        return -1.0
+    return 1.0 if report_year in asked else -1.0

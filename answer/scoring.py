@@ -1,0 +1,172 @@
+"""The clause scorer: logistic models over one set of named features of (question, unit) pairs.
+
+- the ranking model orders a question's candidate units (P(unit is evidence));
+- the support model decides whether a report's best unit really answers the question (P(report
+  supports an answer)): it gates single answers and membership of cross-report lists.
+Weights and decision thresholds are fitted on gold evidence (`python -m eval.fit_scorer`, which
+reports question-level cross-validation) and shipped as `answer/scorer.json`.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from answer.features import FEATURES, Topic, context_text as features_context
+from answer.features import feature_matrix, presence, topic_of
+from corpus.gazetteer import short_form
+from retriever.analysis import Filters, QueryPlan
+from retriever.types import ChunkScores, Retriever
+
+MODEL_FILE = Path(__file__).with_name("scorer.json")
+FULL_FEATURES_LIMIT = 2500  # above this many candidate units, only the most promising get every feature
+PER_REPORT_KEEP, GLOBAL_KEEP = 8, 400
+
+
+# The support model also sees how the unit ranks: its ranking logit, and the gap to the best unit.
+SUPPORT_FEATURES = (*FEATURES, "rank_logit", "rank_gap")
+
+
+@dataclass(frozen=True, slots=True)
+class Logistic:
+    """Weights over named features and an intercept."""
+
+    names: tuple[str, ...]
+    coef: np.ndarray
+    intercept: float
+
+    def logit(self, features: np.ndarray) -> np.ndarray:
+        """The linear score of each row of features."""
+        return features @ self.coef + self.intercept
+
+    def probability(self, features: np.ndarray) -> np.ndarray:
+        """The model's probability for each row of features."""
+        return 1.0 / (1.0 + np.exp(-self.logit(features)))
+
+    def to_json(self) -> dict:
+        """Weights by feature name."""
+        return {"coef": dict(zip(self.names, (round(float(c), 6) for c in self.coef), strict=True)),
+                "intercept": round(self.intercept, 6)}
+
+    @classmethod
+    def from_json(cls, data: dict, names: tuple[str, ...]) -> Logistic:
+        """Read weights by feature name; a feature the file lacks is an error naming the refit command."""
+        missing = [f for f in names if f not in data["coef"]]
+        if missing:
+            raise ValueError(f"scorer weights lack features {missing}; refit with: python -m eval.fit_scorer --write")
+        return cls(names, np.asarray([data["coef"][f] for f in names], dtype=np.float64), float(data["intercept"]))
+
+
+def support_inputs(features: np.ndarray, rank: Logistic) -> np.ndarray:
+    """The support model's inputs: the unit features, its ranking logit and its gap to the best unit."""
+    logit = rank.logit(features) if len(features) else np.zeros(0)
+    best = logit.max() if len(logit) else 0.0
+    return np.hstack([features, logit[:, None], (logit - best)[:, None]])
+
+
+@dataclass(frozen=True, slots=True)
+class ScorerModel:
+    """The ranking and support models and the decision thresholds fitted with them."""
+
+    rank: Logistic
+    support: Logistic
+    thresholds: dict[str, float] = field(default_factory=dict)  # on support: answer, list, wording
+    report: dict = field(default_factory=dict)  # how it was fitted (data, cross-validation)
+
+    def threshold(self, name: str) -> float:
+        """A decision threshold on the support probability by name (answer, list, wording)."""
+        return float(self.thresholds[name])
+
+    def to_json(self) -> dict:
+        """What scorer.json holds."""
+        return {"rank": self.rank.to_json(), "support": self.support.to_json(), "thresholds": self.thresholds,
+                "report": self.report}
+
+    @classmethod
+    def from_json(cls, data: dict) -> ScorerModel:
+        """Read scorer.json."""
+        return cls(Logistic.from_json(data["rank"], FEATURES), Logistic.from_json(data["support"], SUPPORT_FEATURES),
+                   dict(data["thresholds"]), dict(data.get("report", {})))
+
+
+@lru_cache(maxsize=1)
+def default_model() -> ScorerModel:
+    """The shipped model (answer/scorer.json)."""
+    return ScorerModel.from_json(json.loads(MODEL_FILE.read_text(encoding="utf-8")))
+
+
+@dataclass(frozen=True, slots=True)
+class ScoredUnits:
+    """Candidate units with their features, ranking probability and support probability, best first."""
+
+    ids: np.ndarray
+    probability: np.ndarray  # ranking: P(unit is evidence)
+    support: np.ndarray  # P(the unit's report supports an answer, if this is its best unit)
+    features: np.ndarray
+    topic: Topic
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+
+class ClauseScorer:
+    """Scores evidence units of the reports passing a plan's filters."""
+
+    def __init__(self, retriever: Retriever, model: ScorerModel | None = None) -> None:
+        self.retriever = retriever
+        self.model = model or default_model()
+        self._report_years = {source: meta.year for source, meta in retriever.metas.items()}
+
+    def candidates(self, filters: Filters) -> np.ndarray:
+        """Units of the reports (and section kinds) the filters allow."""
+        units = self.retriever.units
+        ids = units.units_of(self.retriever.sources_matching(filters))
+        ids = ids[~units.metadata[ids]]  # header rows and signatures answer metadata questions, not these
+        if filters.kinds:
+            kinds = np.asarray([units.section_kind[s] in filters.kinds for s in range(len(units.section_paths))])
+            ids = ids[kinds[units.section[ids]]] if len(kinds) else ids
+        return ids
+
+    def score(self, plan: QueryPlan, chunks: ChunkScores, filters: Filters | None = None,
+              part: int | None = None, candidates: np.ndarray | None = None) -> ScoredUnits:
+        """Every candidate unit scored for the question (or one part of it), best first."""
+        units = self.retriever.units
+        topic = topic_of(plan, units, part)
+        ids = self.candidates(filters or plan.filters) if candidates is None else candidates
+        if len(ids) > FULL_FEATURES_LIMIT:
+            ids = self._promising(plan, topic, ids, chunks)
+        features = feature_matrix(plan, topic, units, ids, chunks.dense, chunks.bm25, self._report_years)
+        probability = self.model.rank.probability(features)
+        support = self.model.support.probability(support_inputs(features, self.model.rank))
+        # Constraints, not weights: evidence about another year than the one asked, or that does not name
+        # the place asked about (鲤城区, mentioned only in 南安's report), cannot support an answer.
+        support[features[:, FEATURES.index("year")] < 0] = 0.0
+        if plan.named_places:
+            names = [(n, short_form(n)) for n in plan.named_places]
+            texts = [units.texts[i] + features_context(units, int(i)) for i in ids]
+            support *= np.asarray([all(full in t or short in t for full, short in names) for t in texts])
+        order = np.lexsort((ids, -probability))
+        return ScoredUnits(ids[order], probability[order], support[order], features[order], topic)
+
+    def _promising(self, plan: QueryPlan, topic: Topic, ids: np.ndarray, chunks: ChunkScores) -> np.ndarray:
+        """The best few units of each report and overall by the cheap (vectorised) features alone."""
+        units = self.retriever.units
+        in_unit, in_context = presence(topic, units, ids)
+        weights = np.fromiter(topic.bigrams.values(), dtype=np.float64, count=len(topic.bigrams))
+        total = topic.total or 1.0
+        quick = (in_unit @ weights + 0.5 * ((in_context & ~in_unit) @ weights)) / total
+        bm25_best = max(chunks.bm25.values(), default=0.0) or 1.0
+        quick += 0.3 * np.asarray([chunks.bm25.get(int(r), 0.0) for r in units.row[ids]]) / bm25_best
+        order = np.argsort(-quick, kind="stable")
+        keep = set(order[:GLOBAL_KEEP].tolist())
+        taken: dict[int, int] = {}
+        for position in order:
+            source = int(units.source_id[ids[position]])
+            if taken.get(source, 0) < PER_REPORT_KEEP:
+                taken[source] = taken.get(source, 0) + 1
+                keep.add(int(position))
+        return ids[sorted(keep)]
