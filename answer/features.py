@@ -35,12 +35,17 @@ FEATURES = (
     "heading",  # the unit is only a heading or item label
     "dense",  # the unit's chunk: dense similarity, relative to the best chunk
     "dense_raw",  # the unit's chunk: dense (cosine) similarity itself
+    "unit_dense",  # the unit itself: dense similarity to the question, relative to the best unit
+    "unit_dense_raw",  # the unit itself: dense (cosine) similarity to the question
     "bm25",  # the unit's chunk: BM25, relative to the best chunk
     "year",  # +1 the year asked is the unit's (or its report's), -1 another year is
     "kind",  # the unit's section is of the kind asked (存在问题, 工作安排…)
     "length",  # log length of the unit
 )
 PART_WEIGHT, OTHER_PART_WEIGHT, CONTEXT_WEIGHT = 1.0, 0.5, 0.4
+UNKNOWN_WORD_DISCOUNT = 0.7  # a question word the reports never use weighs by its known bigrams, discounted
+FIGURE_TERM_WEIGHT = 0.5
+NUMBER_TERM = re.compile(r"\d+(?:\.\d+)?%?")
 STRONG_RUN = 6  # a verbatim run this long is as strong as a whole phrase
 
 
@@ -82,7 +87,9 @@ def topic_of(plan: QueryPlan, units: UnitIndex, part: int | None = None) -> Topi
                 weight = share * units.bigram_idf(gram) * min(spec[i], spec[i + 1])
                 grams[gram] = max(grams.get(gram, 0.0), weight)
         for word in (t for t in tokens if len(t) >= 2):
-            weight = share * units.word_idf(word) * units.specificity(word)
+            weight = share * _word_rarity(word, units) * units.specificity(word)
+            if NUMBER_TERM.fullmatch(word):
+                weight *= FIGURE_TERM_WEIGHT  # 100% in 出庭率达到100% is a condition, not the topic
             if weight > 0:
                 word_weights[word] = max(word_weights.get(word, 0.0), weight)
     asked = plan.parts[part] if part is not None and part < len(plan.parts) else plan.fragments
@@ -90,15 +97,37 @@ def topic_of(plan: QueryPlan, units: UnitIndex, part: int | None = None) -> Topi
     return Topic({g: w for g, w in grams.items() if w > 0}, ranked, tuple(asked))
 
 
+def _word_rarity(word: str, units: UnitIndex) -> float:
+    """IDF of a corpus word; for a word the reports never use (快速通道), a discounted IDF of its bigrams
+    that they do use (通道), so a paraphrase can still match part of it."""
+    idf = units.word_idf(word)
+    if idf:
+        return idf
+    known = [units.bigram_idf(g) for g in bigrams(word) if units.bigram_idf(g) > 0]
+    return UNKNOWN_WORD_DISCOUNT * sum(known) / len(known) if known else 0.0
+
+
+def word_match(word: str, text: str, units: UnitIndex) -> float:
+    """1 for the word verbatim; else half the IDF-weighted share of its bigrams the text holds."""
+    if word in text:
+        return 1.0
+    grams = [(g, units.bigram_idf(g)) for g in bigrams(word)]
+    total = sum(w for _, w in grams)
+    return 0.5 * sum(w for g, w in grams if g in text) / total if total else 0.0
+
+
 def feature_matrix(plan: QueryPlan, topic: Topic, units: UnitIndex, candidates: np.ndarray,
                    chunk_dense: Mapping[int, float], chunk_bm25: Mapping[int, float],
-                   report_years: Mapping[str, int | None]) -> np.ndarray:
+                   report_years: Mapping[str, int | None], unit_dense: np.ndarray | None = None) -> np.ndarray:
     """One row of FEATURES per candidate unit id."""
     n = len(candidates)
     out = np.zeros((n, len(FEATURES)), dtype=np.float64)
     if n == 0:
         return out
     column = {name: i for i, name in enumerate(FEATURES)}
+    if unit_dense is not None and len(unit_dense):
+        out[:, column["unit_dense"]] = unit_dense - unit_dense.max()
+        out[:, column["unit_dense_raw"]] = unit_dense
     total = topic.total or 1.0
     in_unit, in_context = presence(topic, units, candidates)
     weights = np.fromiter(topic.bigrams.values(), dtype=np.float64, count=len(topic.bigrams))
@@ -117,10 +146,10 @@ def feature_matrix(plan: QueryPlan, topic: Topic, units: UnitIndex, candidates: 
     bm25_best = max(chunk_bm25.values(), default=0.0) or 1.0
     for k, (unit, text, context) in enumerate(zip(candidates, texts, contexts, strict=True)):
         row = out[k]
-        row[column["word_coverage"]] = sum(w for word, w in topic.words if word in text) / word_total
+        matches = [(w, word_match(word, text, units), word_match(word, context, units)) for word, w in topic.words]
+        row[column["word_coverage"]] = sum(w * m for w, m, _ in matches) / word_total
         row[column["top_word"]] = 1.0 if top and (top in text or top in context) else 0.0
-        absent = [w for word, w in topic.words if word not in text and word not in context]
-        row[column["missing_word"]] = max(absent, default=0.0) / heaviest
+        row[column["missing_word"]] = max((w * (1 - max(m, c)) for w, m, c in matches), default=0.0) / heaviest
         row[column["longest_run"]] = _longest_run(topic.fragments, text)
         has_figure = bool(units.figure[unit])
         row[column["figure"]] = float(has_figure and plan.wants_figure)
@@ -133,8 +162,9 @@ def feature_matrix(plan: QueryPlan, topic: Topic, units: UnitIndex, candidates: 
         row[column["dense"]] = chunk_dense.get(chunk, dense_best - 0.2) - dense_best
         row[column["dense_raw"]] = chunk_dense.get(chunk, dense_best - 0.2)
         row[column["bm25"]] = chunk_bm25.get(chunk, 0.0) / bm25_best
-        row[column["year"]] = _year_agreement(plan.years, text, context,
-                                              report_years.get(units.sources[units.source_id[unit]]))
+        report_year = report_years.get(units.sources[units.source_id[unit]])
+        asked = (*plan.years, *((report_year + r) for r in plan.relative_years if report_year))
+        row[column["year"]] = _year_agreement(asked, text, context, report_year)
         row[column["kind"]] = float(bool(plan.filters.kinds) and
                                     units.section_kind[units.section[unit]] in plan.filters.kinds)
         row[column["length"]] = math.log(1 + len(text)) / 5
@@ -200,12 +230,11 @@ def _longest_run(fragments: Sequence[str], text: str) -> float:
 
 
 def _year_agreement(asked: Sequence[int], text: str, context: str, report_year: int | None) -> float:
-    """+1 when the asked year is stated (or is the report's and no other is stated), -1 when another is."""
+    """+1 when the unit states the asked year, 0.5 when the asked year is its report's (years it states are
+    then comparisons: 较2019年增长…), -1 when neither: the unit is about another year than the one asked."""
     if not asked:
         return 0.0
     stated = {int(m.group(1)) for m in YEAR.finditer(text + context)}
     if stated & set(asked):
         return 1.0
-    if stated:
-        return -1.0
-    return 1.0 if report_year in asked else -1.0
+    return 0.5 if report_year in asked else -1.0

@@ -27,8 +27,13 @@ FULL_FEATURES_LIMIT = 2500  # above this many candidate units, only the most pro
 PER_REPORT_KEEP, GLOBAL_KEEP = 8, 400
 
 
-# The support model also sees how the unit ranks: its ranking logit, and the gap to the best unit.
-SUPPORT_FEATURES = (*FEATURES, "rank_logit", "rank_gap")
+# The support model judges a report's best unit on what says whether it answers at all — how much of the
+# topic it holds, verbatim or in other words — plus how it ranks (its ranking logit, its gap to the best
+# unit). Year agreement is a constraint (below), not a weight.
+SUPPORT_BASE = ("coverage", "context_coverage", "word_coverage", "top_word", "missing_word", "longest_run",
+                "figure_near", "quoted", "heading", "dense_raw", "unit_dense_raw", "kind")
+SUPPORT_FEATURES = (*SUPPORT_BASE, "rank_logit", "rank_gap")
+_SUPPORT_COLUMNS = [FEATURES.index(name) for name in SUPPORT_BASE]
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,7 +70,7 @@ def support_inputs(features: np.ndarray, rank: Logistic) -> np.ndarray:
     """The support model's inputs: the unit features, its ranking logit and its gap to the best unit."""
     logit = rank.logit(features) if len(features) else np.zeros(0)
     best = logit.max() if len(logit) else 0.0
-    return np.hstack([features, logit[:, None], (logit - best)[:, None]])
+    return np.hstack([features[:, _SUPPORT_COLUMNS], logit[:, None], (logit - best)[:, None]])
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,6 +125,7 @@ class ClauseScorer:
         self.retriever = retriever
         self.model = model or default_model()
         self._report_years = {source: meta.year for source, meta in retriever.metas.items()}
+        self._vectors: dict[int, np.ndarray] = {}
 
     def candidates(self, filters: Filters) -> np.ndarray:
         """Units of the reports (and section kinds) the filters allow."""
@@ -139,7 +145,8 @@ class ClauseScorer:
         ids = self.candidates(filters or plan.filters) if candidates is None else candidates
         if len(ids) > FULL_FEATURES_LIMIT:
             ids = self._promising(plan, topic, ids, chunks)
-        features = feature_matrix(plan, topic, units, ids, chunks.dense, chunks.bm25, self._report_years)
+        features = feature_matrix(plan, topic, units, ids, chunks.dense, chunks.bm25, self._report_years,
+                                  self.unit_similarity(plan, ids))
         probability = self.model.rank.probability(features)
         support = self.model.support.probability(support_inputs(features, self.model.rank))
         # Constraints, not weights: evidence about another year than the one asked, or that does not name
@@ -151,6 +158,20 @@ class ClauseScorer:
             support *= np.asarray([all(full in t or short in t for full, short in names) for t in texts])
         order = np.lexsort((ids, -probability))
         return ScoredUnits(ids[order], probability[order], support[order], features[order], topic)
+
+    def unit_similarity(self, plan: QueryPlan, ids: np.ndarray) -> np.ndarray:
+        """Cosine similarity of the question to each unit (unit vectors embedded once, then cached)."""
+        vectors = self._unit_vectors(ids)
+        query = self.retriever.query_vector(" ".join([plan.resolved, *plan.context]))
+        return vectors @ query
+
+    def _unit_vectors(self, ids: np.ndarray) -> np.ndarray:
+        units = self.retriever.units
+        missing = [int(i) for i in ids if int(i) not in self._vectors]
+        if missing:
+            embedded = self.retriever.embed_passages([units.texts[i] for i in missing])
+            self._vectors.update(zip(missing, embedded, strict=True))
+        return np.stack([self._vectors[int(i)] for i in ids]) if len(ids) else np.zeros((0, 1))
 
     def _promising(self, plan: QueryPlan, topic: Topic, ids: np.ndarray, chunks: ChunkScores) -> np.ndarray:
         """The best few units of each report and overall by the cheap (vectorised) features alone."""

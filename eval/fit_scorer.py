@@ -40,6 +40,7 @@ from retriever.hybrid import HybridRetriever
 L2 = 1.0
 FOLDS = 5
 _UNTRAINED = Logistic(FEATURES, np.zeros(len(FEATURES)), 0.0)
+_UNTRAINED_SUPPORT = Logistic(SUPPORT_FEATURES, np.zeros(len(SUPPORT_FEATURES)), 0.0)
 
 
 @dataclass(slots=True)
@@ -89,7 +90,7 @@ def build_examples(retriever: HybridRetriever, gold: Sequence[GoldQuestion], syn
                 and plan.intent in (Intent.NUMERIC, Intent.FACTOID)):
             continue
         # Hard negatives the gold sets have too few of: the question asked of another region whose report
-        # lacks its main words, and of a year its report says nothing about.
+        # lacks its main words.
         topic = topic_of(plan, units)
         heaviest = topic.words[0][1] if topic.words else 0.0
         main_words = [word for word, weight in topic.words if weight >= 0.5 * heaviest]
@@ -102,11 +103,6 @@ def build_examples(retriever: HybridRetriever, gold: Sequence[GoldQuestion], syn
                 continue  # the other report may well answer it: not a safe negative
             out.append(_synthetic(retriever, replace(plan, filters=replace(plan.filters, regions=(region,))),
                                   question.id))
-        for year in plan.years:
-            sources = retriever.sources_matching(plan.filters)
-            text = "".join(units.texts[i] for i in units.units_of(sources))
-            if f"{year - 1}年" not in text:  # the report says nothing of the year before: asking it is a negative
-                out.append(_synthetic(retriever, replace(plan, years=(year - 1,)), question.id))
     return out
 
 
@@ -119,9 +115,11 @@ def _synthetic(retriever: HybridRetriever, plan: QueryPlan, group: str) -> Examp
 def _example(retriever: HybridRetriever, plan: QueryPlan, question: GoldQuestion | None, group: str) -> Example:
     units = retriever.units
     years = {s: m.year for s, m in retriever.metas.items()}
-    ids = ClauseScorer(retriever, ScorerModel(_UNTRAINED, _UNTRAINED)).candidates(plan.filters)
+    scorer = _scorer(retriever)
+    ids = scorer.candidates(plan.filters)
     chunks = retriever.chunk_scores(search_query(plan), plan.filters)
-    features = feature_matrix(plan, topic_of(plan, units), units, ids, chunks.dense, chunks.bm25, years)
+    features = feature_matrix(plan, topic_of(plan, units), units, ids, chunks.dense, chunks.bm25, years,
+                              scorer.unit_similarity(plan, ids))
     labels = np.zeros(len(ids), dtype=np.int64)
     wanted: set[int] = set()
     forbidden: set[int] = set()
@@ -145,6 +143,16 @@ def _example(retriever: HybridRetriever, plan: QueryPlan, question: GoldQuestion
     kind = {Intent.LIST: "list", Intent.WORDING: "wording"}.get(plan.intent, "answer")
     answerable = question.answerable if question is not None else False
     return Example(group, kind, features, labels, units.source_id[ids], wanted, forbidden, named, answerable)
+
+
+_SCORERS: dict[int, ClauseScorer] = {}
+
+
+def _scorer(retriever: HybridRetriever) -> ClauseScorer:
+    """One unfitted scorer per retriever, so unit vectors are embedded once for all questions."""
+    if id(retriever) not in _SCORERS:
+        _SCORERS[id(retriever)] = ClauseScorer(retriever, ScorerModel(_UNTRAINED, _UNTRAINED_SUPPORT))
+    return _SCORERS[id(retriever)]
 
 
 def fit_logistic(names: tuple[str, ...], x: np.ndarray, y: np.ndarray, w: np.ndarray, l2: float = L2,
@@ -215,20 +223,32 @@ def decisions(examples: Sequence[Example], rank: Logistic, support: Logistic) ->
     return out
 
 
-def best_threshold(pairs: Sequence[tuple[float, bool]]) -> float:
-    """The cut that maximises accuracy (the middle of the best range)."""
+def best_threshold(pairs: Sequence[tuple[float, bool]], recall_weight: float = 1.0) -> float:
+    """The cut that maximises F-beta (beta = recall_weight; 1 balances precision and recall), the middle of the
+    best range. Lists use beta 2: a report missing from a list costs the user more than one too many, which
+    they can judge from its quote."""
     ordered = sorted(pairs)
     if not ordered:
         return 0.5
     cuts = [ordered[0][0] - 1e-6] + [(a[0] + b[0]) / 2 for a, b in zip(ordered, ordered[1:], strict=False)] \
         + [ordered[-1][0] + 1e-6]
+    beta2 = recall_weight ** 2
 
-    def accuracy(cut: float) -> float:
-        return sum((s >= cut) == p for s, p in ordered) / len(ordered)
+    def score(cut: float) -> float:
+        tp = sum(s >= cut and p for s, p in ordered)
+        fp = sum(s >= cut and not p for s, p in ordered)
+        fn = sum(s < cut and p for s, p in ordered)
+        tn = len(ordered) - tp - fp - fn
+        if recall_weight == 1.0:
+            return (tp + tn) / len(ordered)
+        return (1 + beta2) * tp / max(1e-9, (1 + beta2) * tp + beta2 * fn + fp)
 
-    best = max(accuracy(c) for c in cuts)
-    good = [c for c in cuts if accuracy(c) == best]
+    best = max(score(c) for c in cuts)
+    good = [c for c in cuts if score(c) == best]
     return float(good[len(good) // 2])
+
+
+RECALL_WEIGHT = {"answer": 1.0, "list": 2.0, "wording": 2.0}
 
 
 def ranking_quality(examples: Sequence[Example], rank: Logistic) -> dict[str, float]:
@@ -255,7 +275,7 @@ def cross_validate(examples: Sequence[Example], folds: int = FOLDS, seed: int = 
         test = [e for e in examples if fold_of[e.question] == fold]
         rank = fit_rank(train)
         support = fit_support(train, rank)
-        cuts = {k: best_threshold(v) for k, v in decisions(train, rank, support).items()}
+        cuts = {k: best_threshold(v, RECALL_WEIGHT[k]) for k, v in decisions(train, rank, support).items()}
         quality = ranking_quality(test, rank)
         totals["top1"].append(quality["top1"])
         totals["top3"].append(quality["top3"])
@@ -270,13 +290,14 @@ def fit(examples: Sequence[Example], gold_names: Sequence[str], questions: int) 
     rank = fit_rank(examples)
     support = fit_support(examples, rank)
     made = decisions(examples, rank, support)
-    thresholds = {k: round(best_threshold(v), 4) for k, v in made.items()}
+    thresholds = {k: round(best_threshold(v, RECALL_WEIGHT[k]), 4) for k, v in made.items()}
     report = {
         "gold": list(gold_names), "questions": questions, "synthetic_negatives": sum(e.synthetic for e in examples),
         "rank_rows": int(sum(len(e.labels) for e in examples)), "positives": int(sum(e.labels.sum() for e in examples)),
         "support_rows": {k: len(v) for k, v in made.items()},
         "train": ranking_quality(examples, rank), "cross_validation": cross_validate(examples),
-        "threshold_choice": "accuracy-maximising cut on the training rows of each kind (middle of the best range)",
+        "threshold_choice": "cut maximising accuracy (answer) or F2 (list, wording: recall weighs double) on the "
+                            "training rows of each kind, middle of the best range",
     }
     return ScorerModel(rank, support, thresholds, report)
 

@@ -18,6 +18,8 @@ __all__ = ["Filters", "Intent", "QueryPlan", "RegionResolver", "analyze", "topic
 _REPORT_YEAR = re.compile(r"((?:19|20)\d{2})\s*(?:年度|年的?(?:法治政府建设)?(?:工作)?(?:报告|年报|情况))")
 _DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,10}\[\d{4}\]\d{1,4}号")
 _PERCENT_WORDS = {"百分之百": "100%", "百分百": "100%"}
+_RELATIVE_YEARS = {"明年": 1, "下一年": 1, "来年": 1, "下年度": 1, "今年": 0, "本年": 0, "当年": 0, "本年度": 0,
+                   "去年": -1, "上一年": -1, "上年": -1}
 _PARTS = re.compile(r"[?;。!,:]|其中")
 
 
@@ -61,6 +63,7 @@ class QueryPlan:
     parts: tuple[tuple[str, ...], ...] = ()  # topic fragments of each part of a multi-part question
     context: tuple[str, ...] = ()  # topic fragments carried from earlier turns, weighted lower
     years: tuple[int, ...] = ()  # years the question states (about the facts, not report filters)
+    relative_years: tuple[int, ...] = ()  # 明年 +1, 今年 0, 去年 -1: relative to each report's year
     wants_figure: bool = False  # 多少 / 几个 / 比例…: the answer is a number
     wants_outcome: bool = False  # 效果 / 成效 / 怎么样: the answer is what came of it
     order: str | None = None  # "desc" for 最高/最多, "asc" for 最低/最少
@@ -112,11 +115,15 @@ def analyze(question: str, resolver: RegionResolver, history: Sequence[str] = ()
     years = tuple(dict.fromkeys(int(m.group(1)) for m in YEAR.finditer(resolved)))
     report_years = tuple(int(m.group(1)) for m in _REPORT_YEAR.finditer(resolved))
     kinds = tuple(kind.value for kind, cue in QUESTION_CUES if cue.search(resolved))
-    drop = KIND_WORDS if kinds else frozenset()
-    parts = _parts(resolved, resolver, drop)
-    topic_chars = sum(len(f) for part in parts for f in part)
+    parts = _parts(resolved, resolver, frozenset())
+    topic_chars = sum(len(f) for part in parts for f in part if f not in KIND_WORDS)
     scores = classify(resolved, len(places.regions), bool(kinds), topic_chars)
     intent = scores.best
+    # Asked for a part of a report (存在哪些问题, 下一步计划), the words naming the part are not its topic.
+    drop = KIND_WORDS if kinds and intent is Intent.SECTION else frozenset()
+    if drop:
+        parts = _parts(resolved, resolver, drop)
+        topic_chars = sum(len(f) for part in parts for f in part)
     if intent is Intent.FILTER and not (report_years or _DOC_NUMBER.search(resolved) or places.regions):
         intent = Intent.LIST if topic_chars else Intent.FILTER
     if intent is Intent.LIST and not topic_chars and report_years:
@@ -137,6 +144,7 @@ def analyze(question: str, resolver: RegionResolver, history: Sequence[str] = ()
         named_places=places.named_in_reports,
         quoted=tuple(re.findall(r'"([^"]{2,40})"', resolved)), topic=" ".join(f for p in parts for f in p),
         parts=parts, context=context, years=tuple(y for y in years if y not in report_years or topic_chars),
+        relative_years=tuple(dict.fromkeys(offset for word, offset in _RELATIVE_YEARS.items() if word in resolved)),
         wants_figure=_asks_quantity(scores.families, parts), wants_outcome=any(w in resolved for w in OUTCOME),
         order=next((name for name, cue in ORDER_CUES if cue.search(unquoted)), None), counters=counters,
         scores={str(k): v for k, v in scores.scores.items()})

@@ -54,6 +54,14 @@ class HybridRetriever:
         """A report's canonical text and sections."""
         return self.index.report(source)
 
+    def query_vector(self, query: str) -> np.ndarray:
+        """The embedded query (cached by the index)."""
+        return self.index.embed_query(query)
+
+    def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
+        """Passages embedded with the index's embedder."""
+        return self.index.embedder.embed_passages(list(texts))
+
     def mentioned(self, name: str) -> bool:
         """Whether any report's text contains the (normalised) name."""
         units = self.index.units

@@ -17,7 +17,7 @@ def build(context: AnswerContext, plan: QueryPlan) -> Answer:
     lines: list[str] = []
     for region in plan.filters.regions:
         regional = replace(plan, filters=replace(plan.filters, regions=(region,)))
-        spans = facts(context, regional)
+        spans = facts(context, regional, "list")
         if spans:
             lines.append(f"- {owner(context, spans[0].source)}：" + "".join(quote(context, book, s) for s in spans))
         else:

@@ -5,10 +5,12 @@ from __future__ import annotations
 from answer.builders.common import AnswerContext, Span, abstain, answered, evidence_span, not_found, owner, quote
 from answer.evidence import CitationBook
 from answer.types import Answer
+from corpus.patterns import has_figure
 from retriever.analysis import QueryPlan
+from retriever.intent import Intent
 
-
-DISTINCT_TRIES = 3
+DISTINCT_TRIES = 4
+TIE_GAP = 0.4  # a second clause this close in ranking logit is quoted too (two figures for the same thing)
 
 
 def build(context: AnswerContext, plan: QueryPlan) -> Answer:
@@ -21,25 +23,37 @@ def build(context: AnswerContext, plan: QueryPlan) -> Answer:
     return answered(context, plan, "\n".join(lines), book)
 
 
-def facts(context: AnswerContext, plan: QueryPlan) -> list[Span]:
-    """The best span of each part of the question that clears the answer threshold, without repeats."""
-    threshold = context.threshold("answer")
+def facts(context: AnswerContext, plan: QueryPlan, threshold_name: str = "answer") -> list[Span]:
+    """The best span of each part of the question that clears the threshold, without repeats.
+
+    A part whose best clause another part already quotes takes its next best that clears the bar (…一审
+    行政诉讼有多少件？调撤率多少: two clauses, not one quoted twice). A question asking how many needs a
+    span that states a figure. A clause ranked nearly as high as the best is quoted too.
+    """
+    threshold = context.threshold(threshold_name)
+    needs_figure = plan.wants_figure and plan.intent in (Intent.NUMERIC, Intent.COMPARE)
     parts = range(len(plan.parts)) if len(plan.parts) > 1 else [None]
     chosen: list[Span] = []
     for part in parts:
         scored = context.score(plan, part=part)
-        # A part whose best clause another part already quotes takes its next best that clears the bar
-        # (…一审行政诉讼有多少件？调撤率多少: two clauses, not one quoted twice).
+        logits = context.scorer.model.rank.logit(scored.features) if len(scored) else scored.probability
+        taken = 0
         for position in range(min(len(scored), DISTINCT_TRIES)):
-            if scored.support[position] < threshold:
+            if scored.support[position] < threshold or (taken and logits[0] - logits[position] > TIE_GAP):
                 break
             span = evidence_span(context, scored, position, plan)
-            if not any(_overlaps(span, other) for other in chosen):
-                chosen.append(span)
-                break
-            if position == 0 and len(parts) == 1:
-                break
+            if needs_figure and not has_figure(_text(context, span)):
+                continue
+            if any(_overlaps(span, other) for other in chosen):
+                continue
+            chosen.append(span)
+            taken += 1
     return chosen
+
+
+def _text(context: AnswerContext, span: Span) -> str:
+    report = context.retriever.report(span.source)
+    return report.text[span.start:span.end] if report else ""
 
 
 def _overlaps(a: Span, b: Span) -> bool:

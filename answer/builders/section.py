@@ -8,24 +8,35 @@ from answer.builders.common import AnswerContext, Span, abstain, answered, evide
 from answer.evidence import CitationBook
 from answer.types import Answer
 from corpus.chunk import sentence_spans
+from corpus.patterns import has_figure
 from corpus.types import Section
 from index.units import UnitIndex, bigrams
 from retriever.analysis import QueryPlan
 
 GENERIC_SHARE = 0.03  # a fragment whose every bigram is in this share of units says nothing specific
+OPENER_WINDOW, OPENER_GAP = 6, 1.0
+ANNOUNCEMENT_CHARS = 40
 
 
 def build(context: AnswerContext, plan: QueryPlan) -> Answer:
     """The points of the asked kind of section of each report, or the passage on the asked topic."""
-    focus = [f for f in plan.fragments if not _generic(f, context.retriever.units)]
+    units = context.retriever.units
+    focus = [f for f in plan.fragments if not _generic(f, units)]
     if plan.filters.kinds and not focus:
         return _points_of_kind(context, plan)
     scored = context.score(plan)
-    if not len(scored) or scored.support[0] < context.threshold("answer"):
-        # A topic inside the part asked for that no clause states well: the part's points still answer.
+    supported = [p for p in range(min(len(scored), OPENER_WINDOW)) if scored.support[p] >= context.threshold("answer")]
+    if not supported or (plan.filters.kinds and _introduces(units, int(scored.ids[supported[0]]))):
+        # A topic inside the part asked for that no clause states, or only the part's own introduction
+        # (…存在的不足和原因): the part's points answer it.
         return _points_of_kind(context, plan) if plan.filters.kinds else abstain(context, plan, not_found(plan))
-    units = context.retriever.units
-    first = evidence_span(context, scored, 0, plan)
+    # How something was done is told where its passage opens (一是…深耕打磨“南安联调”创新品牌。), so
+    # an opening clause ranked near the best is preferred to a mention further on.
+    best_logit = context.scorer.model.rank.logit(scored.features[supported[:1]])[0]
+    logits = context.scorer.model.rank.logit(scored.features[supported])
+    openers = [p for p, logit in zip(supported, logits, strict=True)
+               if best_logit - logit <= OPENER_GAP and _opens(units, int(scored.ids[p]))]
+    first = evidence_span(context, scored, openers[0] if openers else supported[0], plan)
     spans = [first, *_following(units, first, context.options.section_points)]
     book = CitationBook()
     lines = [f"- {quote(context, book, span)}" for span in spans]
@@ -35,6 +46,17 @@ def build(context: AnswerContext, plan: QueryPlan) -> Answer:
 def _generic(fragment: str, units: UnitIndex) -> bool:
     grams = bigrams(fragment)
     return bool(grams) and all(units.unit_bigrams.df(g) >= GENERIC_SHARE * len(units) for g in grams)
+
+
+def _opens(units: UnitIndex, unit: int) -> bool:
+    """The unit begins its section's text (first clause, or the one after the heading)."""
+    before = int(units.previous[unit])
+    return before < 0 or bool(units.heading[before])
+
+
+def _introduces(units: UnitIndex, unit: int) -> bool:
+    """The unit is a heading or the opening of a top-level part (…但仍存在一些不足。)."""
+    return bool(units.heading[unit]) or (_opens(units, unit) and units.section_paths[units.section[unit]].count("›") == 0)
 
 
 def _following(units: UnitIndex, span: Span, limit: int) -> list[Span]:
@@ -81,10 +103,11 @@ def _points(sections: Sequence[Section], top: Section, text: str) -> list[tuple[
 
 
 def _first_sentence(text: str, section: Section) -> tuple[int, int]:
-    """A point's first sentence, with the next one when the first is only its label (二是做实行政争议化解。)."""
+    """A point's first sentence, with the next one when the first only announces it (二是做实行政争议化解。,
+    一是聚焦法治伊春建设,推进全面依法治市。)."""
     spans = sentence_spans(text, section.start, section.end)
     start, end = spans[0]
-    label = (section.marker + section.heading).rstrip()
-    if len(spans) > 1 and len(text[start:end].rstrip("。；;:：，, ")) <= len(label) + 1:
+    announces = len(text[start:end]) <= ANNOUNCEMENT_CHARS and not has_figure(text[start:end])
+    if len(spans) > 1 and announces:
         end = spans[1][1]
     return start, end
