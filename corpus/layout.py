@@ -27,6 +27,7 @@ _PAGE_FURNITURE = re.compile(
 _FEW_LINES = 8  # a page with fewer body lines borrows the document's margins
 _FULL_SLACK = 1.5  # a line ending within this many characters of the right margin runs on
 _INDENT = 0.9  # a line starting this many characters right of the left margin is indented
+_COLUMN_GAP = 2.0  # a wider gap inside a line separates the columns of a table without rules
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,9 +91,15 @@ def group_rows(boxes: Sequence[TextLine]) -> list[TextLine]:
         for left, right in itertools.pairwise(row):
             gap = right.x0 - left.x1
             text = f"{text} {right.text}" if gap > 0.8 * (right.bottom - right.top) else joined(text, right.text)
-        lines.append(TextLine(text, min(b.x0 for b in row), max(b.x1 for b in row),
-                              min(b.top for b in row), max(b.bottom for b in row)))
+        height = statistics.median(b.bottom - b.top for b in row)
+        lines.append(TextLine(text, min(b.x0 for b in row), max(b.x1 for b in row), min(b.top for b in row),
+                              max(b.bottom for b in row), has_column_gap([(b.x0, b.x1) for b in row], height)))
     return lines
+
+
+def has_column_gap(extents: Sequence[tuple[float, float]], char: float) -> bool:
+    """Whether pieces of one line (left to right) leave a gap wide enough to be table columns, not words."""
+    return any(right[0] - left[1] > _COLUMN_GAP * char for left, right in itertools.pairwise(extents))
 
 
 def _same_row(row: list[TextLine], box: TextLine) -> bool:
@@ -119,7 +126,7 @@ def page_paragraphs(pages: Sequence[Sequence[TextLine]]) -> list[PageText]:
 def _without_page_furniture(lines: Sequence[TextLine]) -> list[TextLine]:
     kept = list(lines)
     for index in (0, -1):  # the first and last lines, checked once each
-        if kept and not kept[index].fixed and _PAGE_FURNITURE.match(kept[index].text.strip()):
+        if kept and _PAGE_FURNITURE.match(kept[index].text.strip()):
             kept.pop(index)
     return kept
 

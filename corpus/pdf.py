@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from corpus.layout import PagedLines, PageProgress, TextLine
+from corpus.layout import PagedLines, PageProgress, TextLine, has_column_gap
 from corpus.load import IngestError
 from corpus.tables import fill_merged, table_lines
 from corpus.types import IngestWarning
@@ -85,8 +85,10 @@ def _text_layer(page: Any) -> list[TextLine]:
     for line in body.extract_text_lines(return_chars=True):
         if line["text"].strip() and "(cid:" not in line["text"]:
             # An indent typed as ideographic spaces counts where the first visible character stands.
-            x0 = next((char["x0"] for char in line["chars"] if char["text"].strip()), line["x0"])
-            lines.append(TextLine(line["text"].strip(), x0, line["x1"], line["top"], line["bottom"]))
+            visible = [char for char in line["chars"] if char["text"].strip()]
+            x0 = visible[0]["x0"] if visible else line["x0"]
+            columns = has_column_gap([(char["x0"], char["x1"]) for char in visible], line["bottom"] - line["top"])
+            lines.append(TextLine(line["text"].strip(), x0, line["x1"], line["top"], line["bottom"], columns))
     for table in tables:
         x0, top, x1, bottom = table.bbox
         rows = table_lines(fill_merged(table.extract()))

@@ -89,8 +89,8 @@ def save_pdf(images: list[Image.Image], path: Path) -> Path:
     return path
 
 
-def text_pdf(blocks: list[str | list[list[str]]], path: Path, font_size: float = 14) -> Path:
-    """A PDF with a text layer (fpdf2): paragraphs indented by two ideographic spaces, tables ruled, page numbers."""
+def text_pdf(blocks: list[str | list[list[str]]], path: Path, font_size: float = 14, ruled: bool = True) -> Path:
+    """A PDF with a text layer (fpdf2): paragraphs indented by two ideographic spaces, tables, page numbers."""
     from fpdf import FPDF, FontFace
 
     class NumberedPages(FPDF):
@@ -107,7 +107,8 @@ def text_pdf(blocks: list[str | list[list[str]]], path: Path, font_size: float =
             pdf.multi_cell(0, font_size * 0.6, "\u3000\u3000" + block, new_x="LMARGIN", new_y="NEXT")
             continue
         pdf.ln(2)
-        with pdf.table(headings_style=FontFace(emphasis=None), line_height=font_size * 0.6) as table:
+        with pdf.table(headings_style=FontFace(emphasis=None), line_height=font_size * 0.6,
+                       borders_layout="ALL" if ruled else "NONE") as table:
             for cells in block:
                 row = table.row()
                 for cell in cells:

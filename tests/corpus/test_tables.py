@@ -42,3 +42,11 @@ def test_pdf_table_rows_at_the_table_place(tmp_path: Path) -> None:
     assert lines[lines.index(ROWS[0]) + 1:lines.index(ROWS[0]) + 3] == [ROWS[1], "二、存在问题"]
     assert report.text.count("2.21%") == 1  # the figure exists only in the table, once
     assert [s.labels[-1] for s in report.sections if s.level == 1] == ["一、主要举措和成效", "二、存在问题"]
+
+
+def test_pdf_table_without_rules_keeps_a_line_per_row(tmp_path: Path) -> None:
+    """Without ruling lines pdfplumber finds no table; the rows at least stay apart, never one run-on paragraph."""
+    text_pdf(["一、主要举措和成效", "具体情况见下表。", TABLE, "基层法治力量仍较薄弱。"], tmp_path / "plain.pdf",
+             ruled=False)
+    report = ingest([tmp_path]).reports[0].report
+    assert "\n指标 2023年 2022年\n败诉率 2.21% 3.1%\n出庭应诉率 100% 98.6%\n" in report.text
