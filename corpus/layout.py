@@ -25,6 +25,7 @@ _PAGE_FURNITURE = re.compile(
     r"^(?:[-—–－一~·\s]*(?:第\s*)?\d{1,4}\s*(?:页)?\s*(?:[/／]\s*\d{1,4}|共\s*\d{1,4}\s*页)?[-—–－一~·\s]*"
     r"|https?://\S+)$")
 _FEW_LINES = 8  # a page with fewer body lines borrows the document's margins
+_MIN_LINES = 3  # a document with fewer body lines has no margins to measure
 _FULL_SLACK = 1.5  # a line ending within this many characters of the right margin runs on
 _INDENT = 0.9  # a line starting this many characters right of the left margin is indented
 _COLUMN_GAP = 2.0  # a wider gap inside a line separates the columns of a table without rules
@@ -133,8 +134,8 @@ def _without_page_furniture(lines: Sequence[TextLine]) -> list[TextLine]:
 
 def _margins(lines: Sequence[TextLine]) -> _Margins | None:
     body = [line for line in lines if not line.fixed and line.text.strip()]
-    if not body:
-        return None
+    if len(body) < _MIN_LINES:
+        return None  # too few lines to tell a margin from a short line: each line stays a paragraph
     lefts = sorted(line.x0 for line in body)
     rights = sorted(line.x1 for line in body)
     left = lefts[int(0.1 * (len(lefts) - 1))]

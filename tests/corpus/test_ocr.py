@@ -147,9 +147,17 @@ def test_pdf_with_text_scanned_and_blank_pages(tmp_path: Path) -> None:
     assert ("reports", 1, 1) in events
 
 
-def test_unreadable_image_is_skipped_with_a_reason(tmp_path: Path) -> None:
+def test_unreadable_image_is_skipped_and_a_blank_tiff_frame_named(tmp_path: Path) -> None:
     (tmp_path / "broken.png").write_bytes(b"\x89PNG\r\n\x1a\n not really a picture")
     Image.new("L", (DPI * 4, DPI * 2), 255).save(tmp_path / "blank.jpg")
-    skipped = {Path(s.path).name: s.reason for s in ingest([tmp_path]).skipped}
+    images, _ = render_pages(["南安市司法局2023年法治政府建设情况", "全年办理行政复议案件312件。"], page_numbers=False)
+    text_frame = images[0].crop((0, 0, PAGE[0], PAGE[1] // 3))
+    text_frame.save(tmp_path / "scan.tif", save_all=True, append_images=[Image.new("L", text_frame.size, 255)])
+    result = ingest([tmp_path])
+    skipped = {Path(s.path).name: s.reason for s in result.skipped}
     assert "corrupt or unreadable image" in skipped["broken.png"]
     assert skipped["blank.jpg"] == "no text: OCR found none on the image"
+    [item] = result.reports
+    assert item.report.text == "南安市司法局2023年法治政府建设情况\n全年办理行政复议案件312件。"
+    assert item.report.pages == (0, len(item.report.text))
+    assert [(Path(w.path).name, w.page) for w in item.warnings] == [("scan.tif", 2)]
