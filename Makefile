@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 INDEX ?= var/index
 
-.PHONY: run test lint browser bench clean
+.PHONY: run test lint browser system-libs cjk-font bench clean
 
 # The assistant itself (and the optional LLM client); the test set-up adds torch (CPU build), linters, pytest.
 $(VENV)/.run-deps: pyproject.toml
@@ -19,7 +19,17 @@ $(VENV)/.test-deps: pyproject.toml
 	$(BIN)/pip install -q -e '.[llm,ui,st,dev]'
 	touch $@ $(VENV)/.run-deps
 
-run: $(VENV)/.run-deps
+# OCR runs OpenCV (from rapidocr-onnxruntime), which needs libGL and GLib from Debian.
+system-libs:
+	@ldconfig -p | grep -q 'libGL\.so\.1 ' && ldconfig -p | grep -q 'libgthread-2\.0\.so\.0 ' || { \
+	  apt-get update -qq && apt-get install -y -qq libgl1 libglib2.0-0 >/dev/null; }
+
+# The OCR and PDF tests draw report pages with WenQuanYi Zen Hei.
+cjk-font:
+	@test -f /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc || { \
+	  apt-get update -qq && apt-get install -y -qq fonts-wqy-zenhei >/dev/null; }
+
+run: $(VENV)/.run-deps system-libs
 	$(BIN)/reportqa index corpus/samples --index $(INDEX)
 	$(BIN)/reportqa serve --index $(INDEX)
 
@@ -33,7 +43,7 @@ browser:
 	  apt-get update -qq && apt-get install -y -qq chromium fonts-wqy-zenhei >/dev/null; }
 	@test -x /usr/bin/chromium || { echo "chromium is required for the browser tests" >&2; exit 1; }
 
-test: lint browser
+test: lint browser system-libs cjk-font
 	$(BIN)/pytest
 
 bench: $(VENV)/.run-deps

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 # Portal header rows: "key:value" pairs whose values become metadata.
@@ -33,6 +35,7 @@ _IMAGE_STUB = re.compile(r"!\[[^\]]*\]\([^)]*\)")
 _SPACES = re.compile(r"[ \t\u00a0\u3000\u2002\u2003\u2009\u200a]+")
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
 _HEADER_ZONE = 12  # header rows live in the first short lines of a page
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,31 +45,77 @@ class CleanedText:
     text: str
     header_fields: dict[str, str] = field(default_factory=dict)
     header_dates: tuple[str, ...] = ()
+    page_starts: tuple[int, ...] = ()  # the raw page starts given, as offsets into `text`
     identity_lines: tuple[str, ...] = ()  # header rows kept in the text (文号, 发布机构, 来源, 日期)
 
 
-def clean_text(raw: str) -> CleanedText:
-    """Remove portal furniture and normalise white space; header values are returned as fields."""
+@dataclass(frozen=True, slots=True)
+class _KeptLine:
+    raw_start: int
+    raw: str
+    start: int  # offset in the canonical text
+    text: str
+
+
+def clean_text(raw: str, page_starts: Sequence[int] = ()) -> CleanedText:
+    """Remove portal furniture and normalise white space; header values are returned as fields.
+
+    `page_starts` are offsets into `raw`; they come back moved onto the canonical text.
+    """
     fields: dict[str, str] = {}
     dates: list[str] = []
-    lines: list[str] = []
+    kept: list[_KeptLine] = []
+    line_starts: list[int] = []
     identity: list[str] = []
     in_header = True  # header rows come before the first paragraph of body text
-    raw = raw.translate(_INVISIBLE).replace("\r\n", "\n").replace("\r", "\n")
-    for line in map(_normalise_line, raw.split("\n")):
-        line = _IMAGE_STUB.sub("", line).strip()
-        if not line.strip(_BULLETS):
-            continue
-        if _FURNITURE_LINES.match(line):
+    position = body_lines = 0
+    for raw_start, raw_line in _raw_lines(raw):
+        line_starts.append(raw_start)
+        line = _IMAGE_STUB.sub("", _normalise_line(raw_line.translate(_INVISIBLE))).strip()
+        if not line.strip(_BULLETS) or _FURNITURE_LINES.match(line):
+            kept.append(_KeptLine(raw_start, raw_line, position, ""))
             continue
         if in_header and _is_header_row(line, fields, dates):
-            kept = _identity_pairs(line)
-            identity += kept
-            lines += kept
+            pairs = _identity_pairs(line)
+            identity += pairs
+            kept.append(_KeptLine(raw_start, raw_line, position, "\n".join(pairs)))
+            position += len(kept[-1].text) + 1 if pairs else 0
             continue
-        lines.append(line)
-        in_header = in_header and len(lines) < _HEADER_ZONE and len(line) < 60 and "。" not in line
-    return CleanedText("\n".join(lines), fields, tuple(dates), tuple(identity))
+        kept.append(_KeptLine(raw_start, raw_line, position, line))
+        position += len(line) + 1
+        body_lines += 1
+        in_header = in_header and body_lines < _HEADER_ZONE and len(line) < 60 and "。" not in line
+    text = "\n".join(k.text for k in kept if k.text)
+    starts = tuple(_moved(offset, kept, line_starts, len(text)) for offset in page_starts)
+    return CleanedText(text, fields, tuple(dates), starts, tuple(identity))
+
+
+def _raw_lines(raw: str) -> list[tuple[int, str]]:
+    lines, start = [], 0
+    for match in _LINE_BREAK.finditer(raw):
+        lines.append((start, raw[start:match.start()]))
+        start = match.end()
+    lines.append((start, raw[start:]))
+    return lines
+
+
+def _moved(offset: int, kept: list[_KeptLine], line_starts: list[int], length: int) -> int:
+    """A raw offset as a canonical one: the same visible character, or the next kept line if its own was dropped."""
+    index = max(bisect_right(line_starts, offset) - 1, 0)
+    line = kept[index]
+    if not line.text:
+        following = next((k for k in kept[index:] if k.text), None)
+        return following.start if following else length
+    visible = sum(1 for ch in line.raw[:offset - line.raw_start] if _is_visible(ch))
+    column = 0
+    while column < len(line.text) and (visible or not _is_visible(line.text[column])):
+        visible -= _is_visible(line.text[column])
+        column += 1
+    return line.start + column
+
+
+def _is_visible(ch: str) -> bool:
+    return not ch.isspace() and ord(ch) not in _INVISIBLE and unicodedata.category(ch) != "Cc"
 
 
 def _normalise_line(line: str) -> str:
@@ -82,6 +131,11 @@ def _identity_pairs(line: str) -> list[str]:
         if key in _IDENTITY_KEYS and match.group("value").strip(_BULLETS + " "):
             out.append(match.group(0).strip(_BULLETS + " "))
     return out
+
+
+def is_header_row(line: str) -> bool:
+    """Whether a line is a portal header row: key:value pairs (发布机构：…, 索引号：…) and time stamps only."""
+    return _is_header_row(line, {}, [])
 
 
 def _is_header_row(line: str, fields: dict[str, str], dates: list[str]) -> bool:

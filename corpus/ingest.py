@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from corpus.chunk import DEFAULT_CHUNK_TOKENS, TokenCounter, chunk_report
 from corpus.clean import clean_text
-from corpus.load import DEFAULT_MAX_FILE_MB, SUPPORTED_SUFFIXES, IngestError, is_sidecar, read_document
+from corpus.layout import PageProgress
+from corpus.load import DEFAULT_MAX_FILE_MB, SUPPORTED_SUFFIXES, IngestError, RawDocument, is_sidecar, read_document
 from corpus.metadata import apply_sidecar, find_sidecar, infer_metadata
 from corpus.sections import split_sections
 from corpus.tokens import count_tokens
 from corpus.types import IngestedReport, IngestResult, Report, SkippedFile
+
+Progress = Callable[[str, int, int], None]  # (stage, done, total): "pages" and "reports" here, "chunks" when indexing
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,10 +103,9 @@ def file_fingerprint(path: Path) -> str:
     return digest.hexdigest()
 
 
-def load_report(file: ReportFile, options: IngestOptions) -> Report:
-    """Read, clean and parse one report file; raises IngestError."""
-    raw = read_document(file.path, options.max_file_mb)
-    cleaned = clean_text(raw.text)
+def parse_report(raw: RawDocument, file: ReportFile) -> Report:
+    """Clean a file's text and parse its metadata and sections; raises IngestError."""
+    cleaned = clean_text(raw.text, raw.page_starts)
     if not cleaned.text.strip():
         raise IngestError(file.path, "no report text after cleaning (the file holds only page furniture)")
     meta = infer_metadata(cleaned, raw.html_title)
@@ -111,29 +113,41 @@ def load_report(file: ReportFile, options: IngestOptions) -> Report:
     if sidecar is not None:
         meta = apply_sidecar(meta, sidecar)
     return Report(source=file.source, path=str(file.path), file_format=raw.file_format, text=cleaned.text,
-                  content_hash=file.fingerprint, meta=meta, sections=split_sections(cleaned.text))
+                  content_hash=file.fingerprint, meta=meta, sections=split_sections(cleaned.text),
+                  pages=cleaned.page_starts)
 
 
-def ingest_file(file: ReportFile, options: IngestOptions,
-                guards: Sequence[tuple[TokenCounter, int]] = ()) -> IngestedReport:
-    """One report with its chunks; raises IngestError."""
-    report = load_report(file, options)
+def ingest_file(file: ReportFile, options: IngestOptions, guards: Sequence[tuple[TokenCounter, int]] = (),
+                on_page: PageProgress | None = None) -> IngestedReport:
+    """One report with its chunks and the pages of its file that could not be read; raises IngestError."""
+    raw = read_document(file.path, options.max_file_mb, on_page)
+    report = parse_report(raw, file)
     chunks = chunk_report(report, count_tokens, options.chunk_tokens, guards)
-    return IngestedReport(report, chunks)
+    return IngestedReport(report, chunks, raw.warnings)
 
 
 def ingest(paths: Iterable[str | Path], options: IngestOptions | None = None,
-           guards: Sequence[tuple[TokenCounter, int]] = ()) -> IngestResult:
+           guards: Sequence[tuple[TokenCounter, int]] = (), progress: Progress | None = None) -> IngestResult:
     """Ingest every report under paths; a bad file is skipped with its reason, the rest kept."""
     options = options or IngestOptions()
     files, skipped = discover(paths)
     reports: list[IngestedReport] = []
-    for file in files:
+    on_page = page_progress(progress)
+    for done, file in enumerate(files, start=1):
         try:
-            reports.append(ingest_file(file, options, guards))
+            reports.append(ingest_file(file, options, guards, on_page))
         except IngestError as exc:
             skipped.append(SkippedFile(exc.path, exc.reason))
+        if progress:
+            progress("reports", done, len(files))
     return IngestResult(tuple(reports), tuple(skipped))
+
+
+def page_progress(progress: Progress | None) -> PageProgress | None:
+    """A file's page counts reported as the "pages" stage (OCR makes a scanned file slow page by page)."""
+    if progress is None:
+        return None
+    return lambda done, total: progress("pages", done, total)
 
 
 def samples_dir() -> Path:

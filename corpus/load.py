@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
-import re
 import unicodedata
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+from corpus.types import IngestWarning
+
+if TYPE_CHECKING:
+    from corpus.layout import PagedLines, PageProgress
 
 TEXT_SUFFIXES = {".txt", ".md"}
 HTML_SUFFIXES = {".html", ".htm"}
-SUPPORTED_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | {".docx", ".pdf"}
+IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".tif", ".tiff"}  # read by OCR
+SUPPORTED_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | IMAGE_SUFFIXES | {".docx", ".pdf"}
 SIDECAR_SUFFIXES = (".meta.json", ".meta.yaml", ".meta.yml", ".yaml", ".yml")
 
 DEFAULT_MAX_FILE_MB = 20.0
@@ -35,6 +41,8 @@ class RawDocument:
     file_format: str
     text: str
     html_title: str | None = None
+    page_starts: tuple[int, ...] = ()  # offsets into `text`, for formats with pages
+    warnings: tuple[IngestWarning, ...] = ()  # pages that could not be read
 
 
 def is_sidecar(path: Path) -> bool:
@@ -43,8 +51,9 @@ def is_sidecar(path: Path) -> bool:
     return name.endswith(SIDECAR_SUFFIXES)
 
 
-def read_document(path: Path, max_file_mb: float = DEFAULT_MAX_FILE_MB) -> RawDocument:
-    """Read one report file; raises IngestError with a clear reason."""
+def read_document(path: Path, max_file_mb: float = DEFAULT_MAX_FILE_MB,
+                  on_page: PageProgress | None = None) -> RawDocument:
+    """Read one report file; raises IngestError with a clear reason. `on_page` hears of each page read."""
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
         raise IngestError(path, f"unsupported file type '{suffix or '(none)'}'; "
@@ -61,7 +70,13 @@ def read_document(path: Path, max_file_mb: float = DEFAULT_MAX_FILE_MB) -> RawDo
     if suffix == ".docx":
         return RawDocument(str(path), "docx", _read_docx(path, max_file_mb))
     if suffix == ".pdf":
-        return RawDocument(str(path), "pdf", _read_pdf(path))
+        from corpus.pdf import read_pdf
+
+        return _paged_document(path, "pdf", read_pdf(path, on_page))
+    if suffix in IMAGE_SUFFIXES:
+        from corpus.ocr import read_image
+
+        return _paged_document(path, "image", read_image(path, on_page))
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -134,6 +149,9 @@ def _read_docx(path: Path, max_file_mb: float) -> str:
         raise IngestError(path, f"corrupt or hostile .docx: inflates to {inflated / 1024 / 1024:.0f} MB")
     try:
         import docx
+        from docx.table import Table
+
+        from corpus.tables import table_lines
 
         document = docx.Document(str(path))
         lines: list[str] = []
@@ -142,49 +160,22 @@ def _read_docx(path: Path, max_file_mb: float) -> str:
             if tag == "p":
                 lines.append("".join(node.text or "" for node in block.iter() if node.tag.endswith("}t")))
             elif tag == "tbl":
-                for row in block.iter():
-                    if row.tag.endswith("}tr"):
-                        cells = ["".join(t.text or "" for t in cell.iter() if t.tag.endswith("}t"))
-                                 for cell in row if cell.tag.endswith("}tc")]
-                        lines.append(" | ".join(c for c in cells if c))
+                # python-docx repeats a merged cell in every grid column and row it covers.
+                rows = [[cell.text for cell in row.cells] for row in Table(block, document).rows]
+                lines += table_lines(rows)
     except Exception as exc:  # python-docx raises many kinds on a broken package
         raise IngestError(path, f"corrupt .docx ({type(exc).__name__}: {exc})") from exc
     return "\n".join(lines)
 
 
-_PDF_SENTENCE_END = re.compile(r"[。！？；!?;:：]$")
+def _paged_document(path: Path, file_format: str, paged: PagedLines) -> RawDocument:
+    from corpus.layout import page_paragraphs
+    from corpus.pages import join_pages
 
-
-def _read_pdf(path: Path) -> str:
-    try:
-        from pypdf import PdfReader
-
-        reader = PdfReader(str(path), strict=False)
-        pages = [page.extract_text() or "" for page in reader.pages]
-    except Exception as exc:  # pypdf raises many kinds on a broken file
-        raise IngestError(path, f"corrupt PDF ({type(exc).__name__}: {exc})") from exc
-    text = "\n".join(pages)
+    text, starts = join_pages(page_paragraphs(paged.pages))
     if not text.strip():
-        raise IngestError(path, "PDF has no text layer (a scanned image?); OCR it first")
-    return _join_pdf_lines(text)
-
-
-def _join_pdf_lines(text: str) -> str:
-    """PDF text breaks lines where the page wraps; rejoin lines that end mid-sentence at full width."""
-    from corpus.sections import HEADING_PATTERN
-
-    lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
-    if not lines:
-        return ""
-    widths = sorted(len(ln) for ln in lines)
-    full_width = widths[int(len(widths) * 0.9)]
-    out: list[str] = []
-    last_line = ""  # the previous physical line, before any joining
-    for line in lines:
-        wrapped = len(last_line) >= 0.8 * full_width and not _PDF_SENTENCE_END.search(last_line)
-        if out and wrapped and not HEADING_PATTERN.match(line):
-            out[-1] += line
-        else:
-            out.append(line)
-        last_line = line
-    return "\n".join(out)
+        pages = len(paged.pages)
+        where = "the image" if file_format == "image" and pages == 1 else f"its {pages} page(s)"
+        no_layer = "the PDF has no text layer and " if file_format == "pdf" else ""
+        raise IngestError(path, f"no text: {no_layer}OCR found none on {where}")
+    return RawDocument(str(path), file_format, text, page_starts=starts, warnings=paged.warnings)

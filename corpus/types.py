@@ -56,6 +56,8 @@ class Report:
     content_hash: str
     meta: ReportMeta
     sections: tuple[Section, ...] = field(default=())
+    # Where each page begins in `text` (page n starts at pages[n - 1]); empty for formats without pages.
+    pages: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,11 +86,21 @@ class SkippedFile:
 
 
 @dataclass(frozen=True, slots=True)
+class IngestWarning:
+    """A part of a file that could not be read (an OCR page, say); the rest of the file was kept."""
+
+    path: str
+    page: int | None  # 1-based
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
 class IngestedReport:
-    """A report with its chunks."""
+    """A report with its chunks, and what could not be read of its file."""
 
     report: Report
     chunks: tuple[Chunk, ...]
+    warnings: tuple[IngestWarning, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,3 +109,8 @@ class IngestResult:
 
     reports: tuple[IngestedReport, ...]
     skipped: tuple[SkippedFile, ...]
+
+    @property
+    def warnings(self) -> tuple[IngestWarning, ...]:
+        """Parts of ingested files that were left out (file, page and reason)."""
+        return tuple(warning for item in self.reports for warning in item.warnings)

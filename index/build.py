@@ -15,13 +15,13 @@ from __future__ import annotations
 import hashlib
 import shutil
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
-from corpus.ingest import IngestOptions, ReportFile, discover, ingest_file
+from corpus.ingest import IngestOptions, Progress, ReportFile, discover, ingest_file, page_progress
 from corpus.load import IngestError
 from corpus.types import Chunk, IngestedReport, ReportMeta, SkippedFile
 from index import dense, sparse
@@ -33,7 +33,6 @@ from index.store import ChunkStore
 from index.types import UpdateSummary
 from index.units import ChunkUnits, UnitIndex, build_units
 
-Progress = Callable[[str, int, int], None]  # (stage, done, total)
 EMBED_BATCH = 32
 # Room left in the embedder's window for the context line put before each chunk.
 CONTEXT_TOKEN_RESERVE = 64
@@ -146,7 +145,8 @@ def update_index(index_dir: Path, paths: Iterable[str | Path], embedder: Embedde
         layout.publish(version, manifest)
         return UpdateSummary(
             added=tuple(sorted(added)), changed=tuple(sorted(replaced)), removed=tuple(removed),
-            unchanged=tuple(sorted([*unchanged, *kept_failures])), skipped=tuple(skipped), reports=len(reports),
+            unchanged=tuple(sorted([*unchanged, *kept_failures])), skipped=tuple(skipped),
+            warnings=tuple(w for item in ingested for w in item.warnings), reports=len(reports),
             chunks=len(rows), embedded=embedded, seconds=time.perf_counter() - started, timings=timings)
 
 
@@ -163,9 +163,10 @@ def _ingest_all(files: Sequence[ReportFile], options: IngestOptions, embedder: E
     guards = [(embedder.count_tokens, embedder.max_tokens - CONTEXT_TOKEN_RESERVE)]
     ingested: list[IngestedReport] = []
     failed: list[SkippedFile] = []
+    on_page = page_progress(progress)
     for done, file in enumerate(files, start=1):
         try:
-            ingested.append(ingest_file(file, options, guards))
+            ingested.append(ingest_file(file, options, guards, on_page))
         except IngestError as exc:
             failed.append(SkippedFile(exc.path, exc.reason))
         if progress:

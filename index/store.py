@@ -14,7 +14,7 @@ from index.types import IndexedChunk
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS reports (
     source TEXT PRIMARY KEY, path TEXT NOT NULL, fingerprint TEXT NOT NULL, file_format TEXT NOT NULL,
-    text TEXT NOT NULL, meta TEXT NOT NULL, sections TEXT NOT NULL);
+    text TEXT NOT NULL, meta TEXT NOT NULL, sections TEXT NOT NULL, pages TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS chunks (
     row_id INTEGER PRIMARY KEY, chunk_id TEXT NOT NULL UNIQUE,
     source TEXT NOT NULL REFERENCES reports(source), ordinal INTEGER NOT NULL, text TEXT NOT NULL,
@@ -62,10 +62,10 @@ class ChunkStore:
                    embed_hashes: Sequence[str], bm25_tokens: Sequence[list[str]]) -> None:
         """Insert one report and its chunks."""
         self._db.execute(
-            "INSERT INTO reports VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO reports VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (report.source, report.path, report.content_hash, report.file_format, report.text,
              json.dumps(asdict(report.meta), ensure_ascii=False),
-             json.dumps([asdict(s) for s in report.sections], ensure_ascii=False)))
+             json.dumps([asdict(s) for s in report.sections], ensure_ascii=False), json.dumps(report.pages)))
         self._db.executemany(
             "INSERT INTO chunks VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [(row_id, c.chunk_id, c.source, c.ordinal, c.text, c.start, c.end, c.section_id, c.section_path,
@@ -99,13 +99,14 @@ class ChunkStore:
 
     def report(self, source: str) -> Report | None:
         """A stored report with its canonical text and section tree."""
-        row = self._db.execute("SELECT source, path, fingerprint, file_format, text, meta, sections "
+        row = self._db.execute("SELECT source, path, fingerprint, file_format, text, meta, sections, pages "
                                "FROM reports WHERE source = ?", (source,)).fetchone()
         if row is None:
             return None
-        source, path, fingerprint, file_format, text, meta, sections = row
+        source, path, fingerprint, file_format, text, meta, sections, pages = row
         parsed = tuple(Section(**{**s, "labels": tuple(s["labels"])}) for s in json.loads(sections))
-        return Report(source, path, file_format, text, fingerprint, ReportMeta(**json.loads(meta)), parsed)
+        return Report(source, path, file_format, text, fingerprint, ReportMeta(**json.loads(meta)), parsed,
+                      tuple(json.loads(pages)))
 
     def sources(self) -> list[str]:
         """File names of every stored report."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from corpus.types import Chunk, ReportMeta, SkippedFile
+from corpus.types import Chunk, IngestWarning, ReportMeta, SkippedFile
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,6 +25,7 @@ class UpdateSummary:
     removed: tuple[str, ...] = ()
     unchanged: tuple[str, ...] = ()
     skipped: tuple[SkippedFile, ...] = ()
+    warnings: tuple[IngestWarning, ...] = ()  # pages of indexed files that could not be read
     reports: int = 0
     chunks: int = 0
     embedded: int = 0  # passages the embedder actually encoded (the rest came from the cache)

@@ -15,9 +15,14 @@ class UserFacingError(Exception):
 
 def ingest(args: argparse.Namespace, settings: Settings) -> int:
     from corpus.ingest import IngestOptions, ingest
+    from ui.progress import StageBars
     from ui.render import ingest_summary_json, print_ingest_summary
 
-    result = ingest(args.paths, IngestOptions(settings.max_file_mb, settings.chunk_tokens))
+    bars = StageBars(enabled=not args.json)  # scanned files are read page by page (OCR): show the pages
+    try:
+        result = ingest(args.paths, IngestOptions(settings.max_file_mb, settings.chunk_tokens), progress=bars)
+    finally:
+        bars.close()
     if args.json:
         print(json.dumps(ingest_summary_json(result), ensure_ascii=False, indent=2))
     else:

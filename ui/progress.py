@@ -1,4 +1,4 @@
-"""A tqdm progress bar per stage of a long index build (reports parsed, chunks embedded)."""
+"""A tqdm progress bar per stage of a long index build (pages read, reports parsed, chunks embedded)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Any, ClassVar
 class StageBars:
     """Callable progress sink: one bar per stage, with counts, rate and ETA."""
 
-    _UNITS: ClassVar[dict[str, str]] = {"reports": "report", "chunks": "chunk"}
+    _UNITS: ClassVar[dict[str, str]] = {"pages": "page", "reports": "report", "chunks": "chunk"}
 
     def __init__(self, enabled: bool = True) -> None:
         self.enabled = enabled
@@ -23,6 +23,8 @@ class StageBars:
         if bar is None:
             bar = self._bars[stage] = tqdm(total=total, desc=f"{stage:>8}", unit=self._UNITS.get(stage, "it"),
                                            leave=True, dynamic_ncols=True)
+        if total != bar.total or done < bar.n:  # the pages of the next file
+            bar.reset(total=total)
         bar.update(done - bar.n)
 
     def close(self) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from answer.types import Answer
-from corpus.types import IngestResult, Report, SkippedFile
+from corpus.types import IngestResult, IngestWarning, Report, SkippedFile
 from index.types import UpdateSummary
 
 
@@ -27,12 +27,18 @@ def ingest_summary_json(result: IngestResult) -> dict[str, Any]:
             for item in result.reports
         ],
         "skipped": [skipped_json(s) for s in result.skipped],
+        "warnings": [warning_json(w) for w in result.warnings],
     }
 
 
 def skipped_json(skipped: SkippedFile) -> dict[str, str]:
     """A skipped file as JSON."""
     return {"path": skipped.path, "reason": skipped.reason}
+
+
+def warning_json(warning: IngestWarning) -> dict[str, Any]:
+    """A part of a file left out (an unreadable page) as JSON."""
+    return {"path": warning.path, "page": warning.page, "reason": warning.reason}
 
 
 def print_ingest_summary(result: IngestResult) -> None:
@@ -53,6 +59,7 @@ def print_ingest_summary(result: IngestResult) -> None:
     print(f"{len(result.reports)} report(s), {sum(len(r.chunks) for r in result.reports)} chunk(s)", end="")
     print(f", {len(result.skipped)} skipped" if result.skipped else "")
     summarize_skipped(result.skipped)
+    summarize_warnings(result.warnings)
 
 
 def summarize_skipped(skipped: tuple[SkippedFile, ...] | list[SkippedFile]) -> None:
@@ -61,12 +68,20 @@ def summarize_skipped(skipped: tuple[SkippedFile, ...] | list[SkippedFile]) -> N
         print(f"  skipped {item.path}: {item.reason}")
 
 
+def summarize_warnings(warnings: tuple[IngestWarning, ...]) -> None:
+    """List every part of a file that was left out, with its page and why."""
+    for item in warnings:
+        page = f" page {item.page}" if item.page is not None else ""
+        print(f"  warning {item.path}{page}: {item.reason}")
+
+
 def update_summary_json(summary: UpdateSummary, index_dir: Path) -> dict[str, Any]:
     """What `reportqa index --json` prints."""
     return {"index": str(index_dir), "reports": summary.reports, "chunks": summary.chunks,
             "added": list(summary.added), "changed": list(summary.changed), "removed": list(summary.removed),
             "unchanged": len(summary.unchanged), "embedded": summary.embedded,
-            "seconds": round(summary.seconds, 3), "skipped": [skipped_json(s) for s in summary.skipped]}
+            "seconds": round(summary.seconds, 3), "skipped": [skipped_json(s) for s in summary.skipped],
+            "warnings": [warning_json(w) for w in summary.warnings]}
 
 
 def print_update_summary(summary: UpdateSummary, index_dir: Path) -> None:
@@ -77,6 +92,7 @@ def print_update_summary(summary: UpdateSummary, index_dir: Path) -> None:
     print(f"index {index_dir}: {summary.reports} reports, {summary.chunks} chunks ({state}); "
           f"{summary.embedded} passages embedded, {summary.seconds:.1f} s; {len(summary.skipped)} skipped")
     summarize_skipped(summary.skipped)
+    summarize_warnings(summary.warnings)
 
 
 def print_search_rows(rows: list[dict[str, Any]]) -> None:

@@ -205,7 +205,8 @@ def _corpus_tab(gr: Any, service: AssistantService) -> None:
         pick = gr.Dropdown([r.source for r in service.reports()], label="报告", scale=3)
         remove = gr.Button("移除该报告", variant="stop", scale=1)
     outline = gr.Markdown()
-    upload = gr.File(label="上传报告（txt、md、html、docx、pdf）", file_count="multiple", elem_id="upload")
+    upload = gr.File(label="上传报告（txt、md、html、docx、pdf，扫描件 png、jpg、tif）", file_count="multiple",
+                     elem_id="upload")
     add = gr.Button("加入报告库并更新索引", variant="primary", elem_id="add-reports")
     status = gr.Markdown(elem_id="corpus-status")
 
@@ -233,6 +234,8 @@ def _corpus_tab(gr: Any, service: AssistantService) -> None:
             files, progress=lambda stage, done, total: progress(done / max(total, 1), desc=f"{stage} {done}/{total}"))
         lines = [f"报告库共 {summary.reports} 份报告；新增 {len(summary.added)}，更新 {len(summary.changed)}。"]
         lines += [f"- ⚠ {_escape(Path(s.path).name)}：{_escape(s.reason)}" for s in summary.skipped]
+        lines += [f"- ⚠ {_escape(Path(w.path).name)}{f' 第 {w.page} 页' if w.page else ''}：{_escape(w.reason)}"
+                  for w in summary.warnings]
         lines += [f"- ⚠ {_escape(p)}" for p in problems]
         return refreshed("\n".join(lines))
 

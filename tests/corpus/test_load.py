@@ -13,6 +13,8 @@ from corpus.ingest import IngestOptions, ingest, samples_dir
 from corpus.load import IngestError, read_document
 
 ZHUJI = samples_dir() / "000_c72485a41b80a0ad.txt"
+TABLE = [["指标", "2023年", "2022年"], ["败诉率", "2.21%", "3.1%"], ["出庭应诉率", "100%", "98.6%"]]
+TABLE_LINES = ["指标：败诉率；2023年：2.21%；2022年：3.1%", "指标：出庭应诉率；2023年：100%；2022年：98.6%"]
 BODY = "一、主要举措和成效\n(一)强化调解。一是设立行政争议调解中心。二是调解成功率达98%。\n二、存在问题\n基层力量薄弱。"
 
 
@@ -83,16 +85,25 @@ def test_docx_paragraphs_and_tables(tmp_path: Path) -> None:
 
     document = docx.Document()
     document.add_paragraph("南安市司法局2023年度法治政府建设情况")
-    for line in BODY.splitlines():
+    for line in BODY.splitlines()[:2]:
         document.add_paragraph(line)
-    table = document.add_table(rows=1, cols=2)
-    table.rows[0].cells[0].text = "调解案件"
-    table.rows[0].cells[1].text = "8612件"
+    document.add_paragraph("行政诉讼情况见下表。")
+    table = document.add_table(rows=3, cols=3)
+    for row, cells in zip(table.rows, TABLE, strict=True):
+        for cell, text in zip(row.cells, cells, strict=True):
+            cell.text = text
+    for line in BODY.splitlines()[2:]:
+        document.add_paragraph(line)
+    single = document.add_table(rows=1, cols=2)
+    single.rows[0].cells[0].text = "调解案件"
+    single.rows[0].cells[1].text = "8612件"
     document.save(str(tmp_path / "report.docx"))
     report = ingest([tmp_path]).reports[0].report
     assert report.meta.title == "南安市司法局2023年度法治政府建设情况"
     assert report.meta.region == "南安市" and report.meta.year == 2023
-    assert "二是调解成功率达98%。" in report.text and "调解案件 | 8612件" in report.text
+    # The figures exist only in the table: each row comes out as one line, at the table's place.
+    assert "行政诉讼情况见下表。\n" + "\n".join(TABLE_LINES) + "\n二、存在问题" in report.text
+    assert "二是调解成功率达98%。" in report.text and report.text.endswith("调解案件；8612件")
 
 
 def test_pdf_text_layer_with_wrapped_lines_rejoined(tmp_path: Path) -> None:

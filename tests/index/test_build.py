@@ -176,3 +176,26 @@ def test_readers_see_vectors_matching_brute_force(tmp_path: Path, corpus: Path) 
     query = index.embed_query("法律援助案件")
     expected = [rows[i] for i in np.argsort(-(vectors @ query))[:5]]
     assert [r for r, _ in index.dense_search(query, 5)] == expected
+
+
+def test_page_starts_are_stored_with_the_report(tmp_path: Path) -> None:
+    from corpus.ingest import ingest, samples_dir
+    from tests.corpus.documents import text_pdf
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    original = ingest([samples_dir() / "002_5b8302c1fcb28e66.txt"]).reports[0].report
+    text_pdf(original.text.split("\n"), corpus / "yichun.pdf")
+    shutil.copy(SAMPLES[0], corpus)
+    index_dir, embedder = tmp_path / "index", HashEmbedder()
+    update_index(index_dir, [corpus], embedder)
+    expected = ingest([corpus / "yichun.pdf"]).reports[0].report.pages
+    index = SearchIndex.open(index_dir, embedder)
+    try:
+        stored = index.report("yichun.pdf")
+        text_report = index.report(SAMPLES[0].name)
+    finally:
+        index.close()
+    assert stored is not None and text_report is not None
+    assert len(expected) == 5 and stored.pages == expected
+    assert text_report.pages == ()  # plain text has no pages
