@@ -25,7 +25,8 @@ FURNITURE = ["统计代码", "font-family", "走进政府", "专题专栏", "当
 
 
 def _paragraphs(report: Report, skip_title: bool) -> list[str]:
-    lines = report.text.split("\n")
+    """The article's paragraphs as a portal shows them: header rows (文号:…) are the page's, not the article's."""
+    lines = [line for line in report.text.split("\n") if not IDENTITY_LINE.match(line)]
     return lines[1:] if skip_title else lines
 
 
