@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from answer.evidence import score_sentences, sentences_of
 from answer.matching import normalized_fragments
+from corpus.types import Section
 from retriever.analysis import Filters, topic_fragments
 from retriever.hybrid import HybridRetriever
 
 _NOISE = re.compile(r"[\d\s.,，。;；:：、“”\"'()（）%]+")
+_CLOSING = "。；;：:！!？?，, "
 
 
 @dataclass(slots=True)
@@ -52,6 +55,9 @@ def find_wording(retriever: HybridRetriever, phrase: str, filters: Filters | Non
         if scored.score < minimum or len(out) >= limit:
             break
         sentence = scored.sentence
+        report = retriever.index.report(sentence.hit.chunk.source)
+        if report is not None and is_heading_only(sentence.text, sentence.start, sentence.end, report.sections):
+            continue
         key = _NOISE.sub("", sentence.normalized)
         bigrams = {key[i:i + 2] for i in range(len(key) - 1)}
         twin = next((i for i, (k, b) in enumerate(keys) if k == key or _jaccard(b, bigrams) >= 0.85), None)
@@ -63,6 +69,14 @@ def find_wording(retriever: HybridRetriever, phrase: str, filters: Filters | Non
         out.append(WordingHit(sentence.text, sentence.hit.chunk.source, meta.region, meta.year, meta.title,
                               sentence.hit.chunk.section_path, sentence.start, sentence.end, round(scored.score, 3)))
     return out
+
+
+def is_heading_only(text: str, start: int, end: int, sections: Sequence[Section]) -> bool:
+    """True when a sentence is only the heading or item label of a section with a body (二是做实行政争议化解。)."""
+    label = text.strip().rstrip(_CLOSING)
+    lead = len(text) - len(text.lstrip())
+    return any(s.level > 0 and s.start == start + lead and s.end > end and label == s.marker + s.heading
+               for s in sections)
 
 
 def _jaccard(a: set[str], b: set[str]) -> float:
