@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from corpus.patterns import YEAR, figures_in
-from index.units import UnitIndex, bigrams, words
+from index.units import UnitIndex, bigrams
 from retriever.analysis import QueryPlan
 
 FEATURES = (

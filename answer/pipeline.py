@@ -12,6 +12,8 @@ from index.search import SearchIndex
 from retriever.analysis import Filters, QueryPlan, analyze
 from retriever.hybrid import HybridRetriever, RetrievalOptions
 
+MAX_QUESTION_CHARS = 500  # longer text is refused with a message, in the CLI, the web app and both APIs
+
 
 class Answerer(Protocol):
     """Turns an analysed question into a cited answer, retrieving what it needs."""
@@ -45,6 +47,10 @@ class AnswerPipeline:
         if not question:
             return Answer(question=question, answer="请输入问题。", answerable=False, id=question_id,
                           timings_ms={"total": 0.0})
+        if len(question) > MAX_QUESTION_CHARS:
+            return Answer(question=question, answerable=False, id=question_id, timings_ms={"total": 0.0},
+                          answer=f"问题过长（{len(question)}字），请精简到{MAX_QUESTION_CHARS}字以内。",
+                          warnings=("question_too_long",))
         plan = self.plan(question, history, filters)
         planned = time.perf_counter()
         answer = self.answerer.answer(plan)
@@ -58,7 +64,7 @@ class AnswerPipeline:
         """Text as it is written (the LLM's deltas; the extractive answer at once), then the checked Answer."""
         started = time.perf_counter()
         streaming = getattr(self.answerer, "stream", None)
-        if streaming is None or not question.strip():
+        if streaming is None or not question.strip() or len(question.strip()) > MAX_QUESTION_CHARS:
             answer = self.ask(question, history, filters)
             yield answer.answer
             yield answer

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import numpy as np
 
-from answer.features import FEATURES, Topic, context_text as features_context
-from answer.features import feature_matrix, presence, topic_of
+from answer.features import FEATURES, Topic, feature_matrix, presence, topic_of
+from answer.features import context_text as features_context
 from corpus.gazetteer import short_form
 from retriever.analysis import Filters, QueryPlan
 from retriever.types import ChunkScores, Retriever

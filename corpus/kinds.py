@@ -27,7 +27,8 @@ HEADING_CUES: tuple[tuple[SectionKind, re.Pattern[str]], ...] = (
 # A question asks for a part of a report by these words (存在哪些问题, 下一步怎么干, 第一责任人…); a topic
 # that merely contains such a word (“两难”问题三级联动) does not.
 QUESTION_CUES: tuple[tuple[SectionKind, re.Pattern[str]], ...] = (
-    (SectionKind.PROBLEMS, re.compile(r"存在.{0,6}(问题|不足|短板|差距)|(哪些|什么|有何|主要)(问题|不足|短板|差距|薄弱)|"
+    (SectionKind.PROBLEMS, re.compile(r"存在.{0,6}(问题|不足|短板|差距)|"
+                                      r"(哪些|什么|有何|主要)(问题|不足|短板|差距|薄弱)|"
                                       r"问题(和|与|及|、)?(不足|短板)|不足(和|与|及|、|之处)|短板|差距|薄弱环节|欠缺|"
                                       r"^\W*(问题|不足)\W*$")),
     (SectionKind.PLANS, re.compile(r"下一步|明年|今后|下一年|来年|(未来|后续).{0,4}(计划|打算|安排)|"

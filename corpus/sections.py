@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from corpus.kinds import heading_kind
@@ -183,3 +184,14 @@ def _kind(node: _Node, parent: Section | None, first_plan_or_problem: int | None
     if first_plan_or_problem is None or node.start < first_plan_or_problem:
         return "举措成效"
     return "其他"
+
+
+_CLOSING = "。；;：:！!？?，, "
+
+
+def is_heading_only(text: str, start: int, end: int, sections: Sequence[Section]) -> bool:
+    """True when a sentence is only the heading or item label of a section with a body (二是做实行政争议化解。)."""
+    label = text.strip().rstrip(_CLOSING)
+    lead = len(text) - len(text.lstrip())
+    return any(s.level > 0 and s.start == start + lead and s.end > end and label == s.marker + s.heading
+               for s in sections)

@@ -20,6 +20,7 @@ unit is evidence (top-1, top-3) and the decisions' accuracy on held-out folds.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import random
 import sys
@@ -128,16 +129,16 @@ def _example(retriever: HybridRetriever, plan: QueryPlan, question: GoldQuestion
             report = retriever.report(evidence.source)
             if report is None or evidence.source not in units.sources:
                 continue
-            source = units.sources.index(evidence.source)
-            wanted.add(source)
+            report_id = units.sources.index(evidence.source)
+            wanted.add(report_id)
             for start, end in evidence_spans(report.text, evidence.text):
                 overlap = np.minimum(units.end[ids], end) - np.maximum(units.start[ids], start)
                 shorter = np.minimum(units.end[ids] - units.start[ids], end - start)
-                labels |= ((units.source_id[ids] == source) & (overlap >= np.maximum(1, 0.5 * shorter)))
+                labels |= ((units.source_id[ids] == report_id) & (overlap >= np.maximum(1, 0.5 * shorter)))
         for name in question.answer_must_not_contain:
-            for source, meta in retriever.metas.items():
-                if meta.region and name in meta.region and source in units.sources:
-                    forbidden.add(units.sources.index(source))
+            for file_name, meta in retriever.metas.items():
+                if meta.region and name in meta.region and file_name in units.sources:
+                    forbidden.add(units.sources.index(file_name))
     named = {units.sources.index(s) for s in retriever.sources_matching(Filters(regions=plan.filters.regions))
              } if plan.filters.regions else set()
     kind = {Intent.LIST: "list", Intent.WORDING: "wording"}.get(plan.intent, "answer")
@@ -230,7 +231,7 @@ def best_threshold(pairs: Sequence[tuple[float, bool]], recall_weight: float = 1
     ordered = sorted(pairs)
     if not ordered:
         return 0.5
-    cuts = [ordered[0][0] - 1e-6] + [(a[0] + b[0]) / 2 for a, b in zip(ordered, ordered[1:], strict=False)] \
+    cuts = [ordered[0][0] - 1e-6] + [(a[0] + b[0]) / 2 for a, b in itertools.pairwise(ordered)] \
         + [ordered[-1][0] + 1e-6]
     beta2 = recall_weight ** 2
 

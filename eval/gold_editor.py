@@ -44,18 +44,18 @@ def save_question(index: SearchIndex, path: Path, question: str, kind: str, hist
                   question_id: str = "") -> GoldQuestion:
     """Validate (every evidence text must occur in its report) and append one gold question."""
     if kind not in QUESTION_TYPES:
-        raise ValueError(f"type must be one of {', '.join(QUESTION_TYPES)}")
+        raise ValueError(f"类型须为 {'、'.join(QUESTION_TYPES)} 之一")
     gold = GoldQuestion.model_validate({
         "id": question_id.strip() or next_id(path), "question": question.strip(), "type": kind,
         "history": [{"role": "user", "content": turn} for turn in history if turn.strip()],
         "evidence": [{"region": e.get("region", ""), "text": e["text"], "source": e["source"]} for e in evidence],
         "answer_must_contain": must, "answer_must_not_contain": must_not, "answerable": kind != "unanswerable"})
     if not gold.question:
-        raise ValueError("the question is empty")
+        raise ValueError("问题为空")
     for item in gold.evidence:
         report = index.report(item.source)
         if report is None or normalize(item.text) not in normalize(report.text):
-            raise ValueError(f"evidence not found in {item.source}: {item.text[:30]}")
+            raise ValueError(f"证据句不在报告 {item.source} 中：{item.text[:30]}")
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("a", encoding="utf-8") as handle:
         handle.write(json.dumps(gold.model_dump(), ensure_ascii=False) + "\n")

@@ -64,8 +64,8 @@ def _body(question: str) -> str:
 
 def request_tail(question: str, places: PlaceForms) -> str:
     """A request for sources after the question (…？请列出并给出出处。)."""
-    tail = _pick(question, "tail", ("请列出并给出出处。", "请附上原文和出处。", "请给出具体出处，谢谢。", "要有原文依据。",
-                                    "列一下，附出处"))
+    tail = _pick(question, "tail", ("请列出并给出出处。", "请附上原文和出处。", "请给出具体出处，谢谢。",
+                                    "要有原文依据。", "列一下，附出处"))
     return f"{_body(question)}？{tail}"
 
 

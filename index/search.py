@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
-
-import threading
 
 import numpy as np
 
@@ -18,7 +17,6 @@ from index.layout import IndexLayout, IndexNotFoundError, Manifest, UnusableInde
 from index.store import ChunkStore
 from index.types import IndexedChunk
 from index.units import UnitIndex
-
 
 QUERY_CACHE = 256
 

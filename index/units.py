@@ -21,7 +21,7 @@ import numpy as np
 from corpus.clean import IDENTITY_LINE
 from corpus.lexicon import specificity
 from corpus.patterns import CJK, has_figure, normalize_for_search
-from corpus.sections import signature_start
+from corpus.sections import is_heading_only, signature_start
 from corpus.types import Report
 
 UNITS_FILE = "units.npz"
@@ -182,8 +182,11 @@ def build_units(reports: Sequence[Report], chunks: Sequence[ChunkUnits]) -> Unit
             section_kind.append(section.kind)
     spans = sorted(((c.source, s, e, c.row, c.section_id) for c in chunks if c.source in by_source
                     for s, e in c.sentence_spans), key=lambda item: (source_index[item[0]], item[1]))
-    texts, rows, starts, ends, source_ids, sections, previous, figures, headings, metadata = (
-        [] for _ in range(10))
+    texts: list[str] = []
+    rows, starts, ends, source_ids, sections, previous = ([] for _ in range(6))
+    figures: list[bool] = []
+    headings: list[bool] = []
+    metadata: list[bool] = []
     signatures = {source: signature_start(report.text) for source, report in by_source.items()}
     last: dict[int, int] = {}
     word_df: Counter[str] = Counter()
@@ -201,23 +204,14 @@ def build_units(reports: Sequence[Report], chunks: Sequence[ChunkUnits]) -> Unit
         source_ids.append(source_index[source])
         sections.append(global_section)
         figures.append(has_figure(raw))
-        headings.append(_is_heading(report, section_id, start, end))
+        headings.append(is_heading_only(raw, start, end, report.sections))
         metadata.append(bool(IDENTITY_LINE.match(raw)) or start >= signatures[source])
         word_df.update(words(text))
     return UnitIndex(
         sources, texts, np.asarray(rows, dtype=np.int64), np.asarray(starts, dtype=np.int64),
         np.asarray(ends, dtype=np.int64), np.asarray(source_ids, dtype=np.int32),
         np.asarray(sections, dtype=np.int32), np.asarray(previous, dtype=np.int32),
-        np.asarray(figures, dtype=bool), np.asarray(headings, dtype=bool), np.asarray(metadata, dtype=bool), section_paths, section_kind,
+        np.asarray(figures, dtype=bool), np.asarray(headings, dtype=bool), np.asarray(metadata, dtype=bool),
+        section_paths, section_kind,
         Postings.build([bigrams(t) for t in texts]), Postings.build([bigrams(p) for p in section_paths]),
         dict(word_df), {w: round(s, 3) for w in word_df if (s := specificity(w)) < 1.0})
-
-
-def _is_heading(report: Report, section_id: int, start: int, end: int) -> bool:
-    """A unit that is only its section's heading line or item label (二是做实行政争议化解。)."""
-    section = report.sections[section_id]
-    if section.level == 0 or start != section.start:
-        return False
-    label = (section.marker + section.heading).rstrip()
-    body = report.text[start:end].rstrip("。；;:：，, ")
-    return len(body) <= len(label) + 1

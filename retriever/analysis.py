@@ -20,6 +20,7 @@ _DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,10}\[\d{4}\]\d{1,4}号")
 _PERCENT_WORDS = {"百分之百": "100%", "百分百": "100%"}
 _RELATIVE_YEARS = {"明年": 1, "下一年": 1, "来年": 1, "下年度": 1, "今年": 0, "本年": 0, "当年": 0, "本年度": 0,
                    "去年": -1, "上一年": -1, "上年": -1}
+_COUNTER = re.compile(r"(?:多少|几)(人次|件|名|人|个|家|次|项|场|起|所|条|位|份|户|万元|元)")
 _PARTS = re.compile(r"[?;。!,:]|其中")
 
 
@@ -137,8 +138,7 @@ def analyze(question: str, resolver: RegionResolver, history: Sequence[str] = ()
     if explicit is not None:
         filters = filters.merged(explicit)
     unquoted = re.sub(r'"[^"]{1,40}"', "“”", resolved)
-    counters = tuple(m.group(1) for m in re.finditer(r"(?:多少|几)(人次|件|名|人|个|家|次|项|场|起|所|条|位|份|户|万元|元)",
-                                                      resolved))
+    counters = tuple(m.group(1) for m in _COUNTER.finditer(resolved))
     return QueryPlan(
         question=question, resolved=resolved, intent=intent, filters=filters, foreign_places=places.foreign,
         named_places=places.named_in_reports,

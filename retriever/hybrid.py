@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -120,7 +120,7 @@ class HybridRetriever:
         bm25_hits = self.index.bm25_search(query, total, allowed)
         return ChunkScores(dict(dense_hits), dict(bm25_hits))
 
-    def hits_for(self, rows: Sequence[int], scores: dict[int, float] | None = None) -> list[Hit]:
+    def hits_for(self, rows: Sequence[int], scores: Mapping[int, float] | None = None) -> list[Hit]:
         """Hits for chunk rows, scored as given (0 otherwise)."""
         scores = scores or {}
         return [self._hit(row, scores.get(row, 0.0), None, None) for row in rows]

@@ -96,7 +96,8 @@ def _place_names(text: str) -> list[str]:
                     chosen = full
         # A county's short form alone is a place only where it reads as one: a word of its own that opens
         # the question or is followed by 的 (余杭的…), not a common word (新建几个).
-        if chosen is None and short in tokens and re.search(rf"(^|\s){re.escape(short)}|{re.escape(short)}的", remaining):
+        reads_as_place = re.search(rf"(^|\s){re.escape(short)}|{re.escape(short)}的", remaining)
+        if chosen is None and short in tokens and reads_as_place:
             chosen = full_names[0]
         if chosen is not None:
             found.append(chosen)

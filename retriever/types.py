@@ -6,6 +6,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, NamedTuple, Protocol
 
+import numpy as np
+
 from corpus.types import Chunk, Report, ReportMeta
 
 if TYPE_CHECKING:
@@ -45,7 +47,11 @@ class Retriever(Protocol):
     """What answerers need of retrieval: ranked chunks, scores of every chunk, reports and evidence units."""
 
     resolver: RegionResolver
-    metas: Mapping[str, ReportMeta]
+
+    @property
+    def metas(self) -> Mapping[str, ReportMeta]:
+        """Each report's metadata by file name."""
+        ...
 
     @property
     def units(self) -> UnitIndex:
@@ -74,4 +80,12 @@ class Retriever(Protocol):
 
     def hits_for(self, rows: Sequence[int], scores: Mapping[int, float] | None = None) -> list[Hit]:
         """Hits for chunk rows (for passages), scored as given."""
+        ...
+
+    def query_vector(self, query: str) -> np.ndarray:
+        """The embedded query."""
+        ...
+
+    def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
+        """Passages embedded with the index's embedder."""
         ...

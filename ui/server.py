@@ -18,6 +18,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
 from answer.types import Answer
+from ui.page import ChinesePage, gradio_translations
 from ui.service import AssistantService
 from ui.settings import Settings
 from ui.web_render import report_page
@@ -71,8 +72,11 @@ def create_app(service: AssistantService) -> Any:
     theme = gr.themes.Default(**THEME_FONTS)  # type: ignore[arg-type]
     blocks = build_app(service)
     blocks.queue(default_concurrency_limit=4)
-    return gr.mount_gradio_app(app, blocks, path="/", auth=auth, theme=theme, css=CSS, footer_links=["api"],
-                               server_name=settings.host, server_port=settings.port, show_error=True)
+    mounted = gr.mount_gradio_app(app, blocks, path="/", auth=auth, theme=theme, css=CSS, footer_links=["api"],
+                                  server_name=settings.host, server_port=settings.port, show_error=True,
+                                  i18n=gradio_translations())
+    mounted.add_middleware(ChinesePage)
+    return mounted
 
 
 def credentials_ok(settings: Settings, header: str) -> bool:

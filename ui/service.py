@@ -124,7 +124,7 @@ class AssistantService:
         for name, path in files:
             safe = safe_file_name(name)
             if Path(safe).suffix.lower() not in SUPPORTED_SUFFIXES:
-                problems.append(f"{name}: unsupported file type; supported: {', '.join(sorted(SUPPORTED_SUFFIXES))}")
+                problems.append(f"{name}：不支持的文件类型（支持 {'、'.join(sorted(SUPPORTED_SUFFIXES))}）")
                 continue
             shutil.copyfile(path, self.uploads / safe)
         return self.update(progress), problems

@@ -15,7 +15,6 @@ from index.units import UnitIndex, bigrams
 from retriever.analysis import Filters, QueryPlan
 from retriever.types import ChunkScores, Hit, Retriever
 
-
 LEAD_IN_CHARS = 20  # a clause this short without a figure only announces what follows (建强调解组织。)
 
 
@@ -95,10 +94,10 @@ def evidence_span(context: AnswerContext, scored: ScoredUnits, position: int, pl
         if lead_in or figure_follows or _topic_gain(scored, units, unit, following) >= context.options.extend_gain:
             chosen.append(following)
     before = int(units.previous[unit])
-    if before >= 0 and not units.heading[before] and not units.metadata[before]:
-        # The topic is named in the clause before (…一审行政诉讼案件229件…;调解撤诉65件,调撤率33.51%).
-        if _topic_gain(scored, units, unit, before) >= 2 * context.options.extend_gain:
-            chosen.insert(0, before)
+    # The topic may be named in the clause before (…一审行政诉讼案件229件…;调解撤诉65件,调撤率33.51%).
+    if (before >= 0 and not units.heading[before] and not units.metadata[before]
+            and _topic_gain(scored, units, unit, before) >= 2 * context.options.extend_gain):
+        chosen.insert(0, before)
     source = units.sources[units.source_id[unit]]
     return Span(tuple(chosen), source, int(units.start[chosen[0]]), int(units.end[chosen[-1]]),
                 float(scored.probability[position]))

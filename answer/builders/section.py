@@ -56,7 +56,8 @@ def _opens(units: UnitIndex, unit: int) -> bool:
 
 def _introduces(units: UnitIndex, unit: int) -> bool:
     """The unit is a heading or the opening of a top-level part (…但仍存在一些不足。)."""
-    return bool(units.heading[unit]) or (_opens(units, unit) and units.section_paths[units.section[unit]].count("›") == 0)
+    top_level = units.section_paths[units.section[unit]].count("›") == 0
+    return bool(units.heading[unit]) or (_opens(units, unit) and top_level)
 
 
 def _following(units: UnitIndex, span: Span, limit: int) -> list[Span]:

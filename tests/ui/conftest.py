@@ -26,6 +26,7 @@ class Server:
     url: str
     index_dir: Path
     process: subprocess.Popen[bytes]
+    log: Path
 
 
 def free_port() -> int:
@@ -37,7 +38,8 @@ def free_port() -> int:
 def start_server(index_dir: Path, env: dict[str, str] | None = None, timeout: float = 120.0) -> Server:
     """Start `reportqa serve` and wait until it answers."""
     port = free_port()
-    log = open(index_dir.parent / f"serve-{port}.log", "wb")  # noqa: SIM115 - closed with the process
+    log_path = index_dir.parent / f"serve-{port}.log"
+    log = open(log_path, "wb")  # noqa: SIM115 - closed with the process
     process = subprocess.Popen(
         [sys.executable, "-m", "ui.cli", "serve", "--index", str(index_dir), "--port", str(port)],
         cwd=REPO, env={**os.environ, "PYTHONPATH": str(REPO), **(env or {})}, stdout=log, stderr=subprocess.STDOUT)
@@ -45,13 +47,13 @@ def start_server(index_dir: Path, env: dict[str, str] | None = None, timeout: fl
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"server exited: {(index_dir.parent / f'serve-{port}.log').read_text()[-2000:]}")
+            raise RuntimeError(f"server exited: {log_path.read_text()[-2000:]}")
         try:
             urllib.request.urlopen(url + "/", timeout=2)
-            return Server(url, index_dir, process)
+            return Server(url, index_dir, process, log_path)
         except OSError as exc:
             if getattr(exc, "code", None) in (401, 403):  # up, and asking for credentials
-                return Server(url, index_dir, process)
+                return Server(url, index_dir, process, log_path)
             time.sleep(0.5)
     process.kill()
     raise RuntimeError("server did not start in time")

@@ -12,10 +12,9 @@ from typing import Any
 
 import pytest
 
+from tests.ui.browser import ask, assert_offline, assistant_messages, chromium_page
 from tests.ui.conftest import ARTIFACTS, Server
 
-CHROMIUM = Path("/usr/bin/chromium")
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
 UPLOAD = """桐庐县司法局2023年法治政府建设工作报告
 2023年,桐庐县司法局坚持依法行政,全面推进法治政府建设。
 一、主要举措和成效
@@ -29,37 +28,9 @@ UPLOAD = """桐庐县司法局2023年法治政府建设工作报告
 
 @pytest.fixture(scope="module")
 def page(server: Server) -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        pytest.fail("Debian's chromium is missing at /usr/bin/chromium: install it (make test does)")
-    from playwright.sync_api import sync_playwright
-
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
-        tab = browser.new_page(viewport={"width": 1400, "height": 1000})
-        tab.on("dialog", lambda dialog: dialog.dismiss())
-        tab.requested = []  # every URL the page asks for: all must be this server (no CDN, works offline)
-        tab.on("request", lambda request: tab.requested.append(request.url))
-        tab.goto(server.url + "/")
-        tab.wait_for_selector("#question textarea", timeout=60_000)
+    with chromium_page(server) as tab:
         yield tab
-        browser.close()
-
-
-def assert_offline(page: Any, server: Server) -> None:
-    foreign = [u for u in page.requested if not u.startswith((server.url, "data:", "blob:", "about:"))]
-    assert not foreign, foreign[:5]
-
-
-def ask(page: Any, question: str) -> None:
-    page.get_by_role("tab", name="问答").click()
-    page.fill("#question textarea", question)
-    page.click("#send")
-    page.wait_for_function(
-        "q => [...document.querySelectorAll('#chatbot .message, #chatbot [data-testid]')].length > 0 && "
-        "document.querySelector('#chatbot').innerText.includes(q.slice(0, 6)) && "
-        "!document.querySelector('#chatbot').innerText.trim().endsWith('检索中…')", arg=question, timeout=60_000)
-    page.wait_for_timeout(1500)
 
 
 def test_ask_read_sources_click_citation(page: Any, server: Server) -> None:
@@ -71,12 +42,13 @@ def test_ask_read_sources_click_citation(page: Any, server: Server) -> None:
     sources = page.inner_text("#sources")
     assert "行政争议调解中心" in sources and "打开原文" in sources
     page.screenshot(path=str(ARTIFACTS / "01-answer.png"), full_page=True)
-    marker = page.locator("#chatbot a.cite").nth(1)
-    number = marker.inner_text().strip("[]")
+    marker = assistant_messages(page).last.locator("a.cite").nth(1)
+    target = marker.get_attribute("href")
+    assert target.endswith(f"-{marker.inner_text().strip('[]')}")  # #src-<answer>-<n>
     marker.click()
     page.wait_for_timeout(500)
-    assert page.url.endswith(f"#src-{number}")
-    card = page.locator(f"#src-{number}")
+    assert page.url.endswith(target)
+    card = page.locator(target)
     assert card.is_visible() and card.locator("mark").inner_text().strip()
     border = card.evaluate("el => getComputedStyle(el).borderTopColor")
     assert border == "rgb(232, 89, 12)"  # the :target highlight of the clicked citation's card
@@ -101,7 +73,7 @@ def test_evaluate_tab_runs_a_gold_set(page: Any, server: Server) -> None:
     page.click("#run-eval")
     page.wait_for_function("() => document.body.innerText.includes('题全部检查通过')", timeout=300_000)
     text = page.inner_text("body")
-    assert "numeric" in text and "evidence recall@k" in text
+    assert "数字" in text and "证据召回率（前5条）" in text
     page.screenshot(path=str(ARTIFACTS / "06-evaluate.png"), full_page=True)
 
     page.get_by_text("编写金标准问题").click()
@@ -130,7 +102,7 @@ def test_upload_then_find_and_hostile_text_stays_text(page: Any, server: Server,
     page.wait_for_function("() => document.querySelector('#corpus-status').innerText.includes('新增')",
                            timeout=120_000)
     status = page.inner_text("#corpus-status")
-    assert "新增 1" in status and "broken.docx" in status and "corrupt .docx" in status
+    assert "新增 1" in status and "broken.docx" in status and "损坏的 docx 文件" in status
     assert "桐庐县司法局2023年法治政府建设工作报告" in page.inner_text("#corpus-table")
     page.screenshot(path=str(ARTIFACTS / "04-uploaded.png"), full_page=True)
 

@@ -65,3 +65,27 @@ def test_report_viewer_marks_the_span(server: Server, path: str) -> None:
 
     page = httpx.get(server.url + path, timeout=30).text
     assert '<mark id="hl">2024年全区发生一审行政诉讼案件229件' in page
+
+
+def test_gradio_client_with_a_non_json_history_gets_a_clear_error_and_no_traceback(server: Server) -> None:
+    from gradio_client import Client
+
+    client = Client(server.url + "/", verbose=False)
+    with pytest.raises(Exception, match="history 须为 JSON 数组") as error:  # gradio_client's AppError
+        client.predict("伊春市成立了什么仲裁机构？", "not json", api_name="/ask")
+    assert type(error.value).__name__ == "AppError"
+    assert "Traceback" not in server.log.read_text(encoding="utf-8", errors="replace")
+    assert client.predict("伊春市成立了什么仲裁机构？", "[]", api_name="/ask")["answerable"]  # the server goes on
+
+
+def test_a_question_over_the_limit_is_refused_by_both_apis(server: Server) -> None:
+    from gradio_client import Client
+    from openai import OpenAI
+
+    question = "西湖区" * 200
+    refusal = "问题过长（600字），请精简到500字以内。"
+    data = Client(server.url + "/", verbose=False).predict(question, "[]", api_name="/ask")
+    assert data["answer"] == refusal and not data["answerable"] and data["warnings"] == ["question_too_long"]
+    client = OpenAI(base_url=server.url + "/v1", api_key="not-needed")
+    response = client.chat.completions.create(model="reportqa", messages=[{"role": "user", "content": question}])
+    assert response.choices[0].message.content == refusal
