@@ -92,9 +92,30 @@ def topic_of(plan: QueryPlan, units: UnitIndex, part: int | None = None) -> Topi
                 weight *= FIGURE_TERM_WEIGHT  # 100% in 出庭率达到100% is a condition, not the topic
             if weight > 0:
                 word_weights[word] = max(word_weights.get(word, 0.0), weight)
+        for phrase in corpus_phrases(tokens, units):
+            # As rare as the reports make it, but never heavier than its words together.
+            parts = sum(_word_rarity(t, units) * units.specificity(t) for t in rjieba.cut(phrase) if len(t) >= 2)
+            weight = share * min(units.phrase_idf(phrase), parts)
+            word_weights[phrase] = max(word_weights.get(phrase, 0.0), weight)
     asked = plan.parts[part] if part is not None and part < len(plan.parts) else plan.fragments
     ranked = sorted(word_weights.items(), key=lambda item: -item[1])
     return Topic({g: w for g, w in grams.items() if w > 0}, ranked, tuple(asked))
+
+
+def corpus_phrases(tokens: Sequence[str], units: UnitIndex, longest: int = 6) -> list[str]:
+    """Runs of two or more of the question's words that the reports use as one expression
+    (设立|行政|争议|调解|中心 holds 行政争议调解中心): the concept, weighed as one term; only the longest
+    attested runs are kept."""
+    found: list[tuple[int, int]] = []
+    for size in range(min(longest, len(tokens)), 1, -1):
+        for start in range(len(tokens) - size + 1):
+            end = start + size
+            if any(a <= start and end <= b for a, b in found):
+                continue
+            phrase = "".join(tokens[start:end])
+            if len(phrase) >= 4 and units.phrase_df(phrase):
+                found.append((start, end))
+    return ["".join(tokens[a:b]) for a, b in sorted(found)]
 
 
 def _word_rarity(word: str, units: UnitIndex) -> float:

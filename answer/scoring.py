@@ -19,6 +19,7 @@ import numpy as np
 from answer.features import FEATURES, Topic, feature_matrix, presence, topic_of
 from answer.features import context_text as features_context
 from corpus.gazetteer import short_form
+from index.units import UnitIndex
 from retriever.analysis import Filters, QueryPlan
 from retriever.types import ChunkScores, Retriever
 
@@ -32,7 +33,7 @@ PER_REPORT_KEEP, GLOBAL_KEEP = 8, 400
 # unit). Year agreement is a constraint (below), not a weight.
 SUPPORT_BASE = ("coverage", "context_coverage", "word_coverage", "top_word", "missing_word", "longest_run",
                 "figure_near", "quoted", "heading", "dense_raw", "unit_dense_raw", "kind")
-SUPPORT_FEATURES = (*SUPPORT_BASE, "rank_logit", "rank_gap")
+SUPPORT_FEATURES = (*SUPPORT_BASE, "rank_logit", "rank_gap", "corpus_gap")
 _SUPPORT_COLUMNS = [FEATURES.index(name) for name in SUPPORT_BASE]
 
 
@@ -66,11 +67,26 @@ class Logistic:
         return cls(names, np.asarray([data["coef"][f] for f in names], dtype=np.float64), float(data["intercept"]))
 
 
-def support_inputs(features: np.ndarray, rank: Logistic) -> np.ndarray:
-    """The support model's inputs: the unit features, its ranking logit and its gap to the best unit."""
+def admissible(plan: QueryPlan, units: UnitIndex, ids: np.ndarray, features: np.ndarray) -> np.ndarray:
+    """Constraints, not weights: evidence about another year than the one asked, or that does not name the
+    place asked about (鲤城区, mentioned only in 南安's report), cannot support an answer."""
+    allowed = features[:, FEATURES.index("year")] >= 0
+    if plan.named_places and len(ids):
+        names = [(n, short_form(n)) for n in plan.named_places]
+        texts = [units.texts[i] + features_context(units, int(i)) for i in ids]
+        allowed &= np.asarray([all(full in t or short in t for full, short in names) for t in texts])
+    return allowed
+
+
+def support_inputs(features: np.ndarray, rank: Logistic, corpus_best: float | None = None) -> np.ndarray:
+    """The support model's inputs: unit features, the ranking logit, the gap to the best candidate, and the gap
+    to the best unit in the whole corpus (corpus_best, when the candidates are one region's): a report whose
+    best clause is far below what other reports say on the question probably does not say it."""
     logit = rank.logit(features) if len(features) else np.zeros(0)
     best = logit.max() if len(logit) else 0.0
-    return np.hstack([features[:, _SUPPORT_COLUMNS], logit[:, None], (logit - best)[:, None]])
+    reference = best if corpus_best is None else max(best, corpus_best)
+    return np.hstack([features[:, _SUPPORT_COLUMNS], logit[:, None], (logit - best)[:, None],
+                      (logit - reference)[:, None]])
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,25 +153,34 @@ class ClauseScorer:
             ids = ids[kinds[units.section[ids]]] if len(kinds) else ids
         return ids
 
-    def score(self, plan: QueryPlan, chunks: ChunkScores, filters: Filters | None = None,
-              part: int | None = None, candidates: np.ndarray | None = None) -> ScoredUnits:
-        """Every candidate unit scored for the question (or one part of it), best first."""
+    def features(self, plan: QueryPlan, chunks: ChunkScores, filters: Filters,
+                 part: int | None = None) -> tuple[np.ndarray, np.ndarray, Topic]:
+        """Candidate unit ids and their feature rows (the most promising only, for a large corpus)."""
         units = self.retriever.units
         topic = topic_of(plan, units, part)
-        ids = self.candidates(filters or plan.filters) if candidates is None else candidates
+        ids = self.candidates(filters)
         if len(ids) > FULL_FEATURES_LIMIT:
             ids = self._promising(plan, topic, ids, chunks)
         features = feature_matrix(plan, topic, units, ids, chunks.dense, chunks.bm25, self._report_years,
                                   self.unit_similarity(plan, ids))
+        return ids, features, topic
+
+    def best_logit(self, plan: QueryPlan, chunks: ChunkScores, filters: Filters, part: int | None = None) -> float:
+        """The best ranking logit among the units the filters allow (the corpus reference for support)."""
+        _, features, _ = self.features(plan, chunks, filters, part)
+        return float(self.model.rank.logit(features).max()) if len(features) else float("-inf")
+
+    def score(self, plan: QueryPlan, chunks: ChunkScores, filters: Filters | None = None,
+              part: int | None = None, corpus_best: float | None = None) -> ScoredUnits:
+        """Every candidate unit scored for the question (or one part of it), best first.
+
+        corpus_best: the best ranking logit over the whole corpus, when the filters narrow the reports.
+        """
+        units = self.retriever.units
+        ids, features, topic = self.features(plan, chunks, filters or plan.filters, part)
         probability = self.model.rank.probability(features)
-        support = self.model.support.probability(support_inputs(features, self.model.rank))
-        # Constraints, not weights: evidence about another year than the one asked, or that does not name
-        # the place asked about (鲤城区, mentioned only in 南安's report), cannot support an answer.
-        support[features[:, FEATURES.index("year")] < 0] = 0.0
-        if plan.named_places:
-            names = [(n, short_form(n)) for n in plan.named_places]
-            texts = [units.texts[i] + features_context(units, int(i)) for i in ids]
-            support *= np.asarray([all(full in t or short in t for full, short in names) for t in texts])
+        support = self.model.support.probability(support_inputs(features, self.model.rank, corpus_best))
+        support[~admissible(plan, units, ids, features)] = 0.0
         order = np.lexsort((ids, -probability))
         return ScoredUnits(ids[order], probability[order], support[order], features[order], topic)
 

@@ -119,6 +119,22 @@ class UnitIndex:
         """How specific a corpus word is in general Chinese (1 for rare or unknown words)."""
         return self.word_specificity.get(word, 1.0)
 
+    def phrase_df(self, phrase: str) -> int:
+        """How many units contain the (normalised) phrase verbatim."""
+        grams = sorted(bigrams(phrase), key=self.unit_bigrams.df)
+        if not grams:
+            return 0
+        holders = self.unit_bigrams.items(grams[0])
+        for gram in grams[1:]:
+            if not len(holders):
+                return 0
+            holders = np.intersect1d(holders, self.unit_bigrams.items(gram), assume_unique=True)
+        return sum(phrase in self.texts[i] for i in holders)
+
+    def phrase_idf(self, phrase: str) -> float:
+        """Inverse document frequency of a phrase over units; 0 if no unit holds it."""
+        return _idf(self.phrase_df(phrase), len(self))
+
     def units_of(self, sources: Iterable[str]) -> np.ndarray:
         """Ids of the units of these reports."""
         wanted = {self.sources.index(s) for s in sources if s in self.sources}

@@ -47,8 +47,14 @@ class AnswerContext:
         return self._chunks[key]
 
     def score(self, plan: QueryPlan, filters: Filters | None = None, part: int | None = None) -> ScoredUnits:
-        """Candidate units for the question (or a part of it), best first."""
-        return self.scorer.score(plan, self.chunks(plan, filters), filters, part)
+        """Candidate units for the question (or a part of it), best first; when the filters narrow the reports,
+        support is judged against the best the whole corpus says on the question."""
+        filters = filters or plan.filters
+        corpus_best = None
+        if filters.regions or filters.years or filters.issuing_bodies:
+            everywhere = Filters(kinds=filters.kinds)
+            corpus_best = self.scorer.best_logit(plan, self.chunks(plan, everywhere), everywhere, part)
+        return self.scorer.score(plan, self.chunks(plan, filters), filters, part, corpus_best)
 
     def threshold(self, name: str) -> float:
         """A fitted decision threshold, with the configured offset."""
