@@ -129,6 +129,8 @@ def analyze(question: str, resolver: RegionResolver, history: Sequence[str] = ()
         intent = Intent.LIST if topic_chars else Intent.FILTER
     if intent is Intent.LIST and not topic_chars and report_years:
         intent = Intent.FILTER  # 2023年度的报告有哪些: the reports matching the year
+    if intent is Intent.FILTER and not report_years:
+        report_years = years  # 哪些报告是2023年的: a question about the reports, so its year is theirs
     context = tuple(f for f in _topic(resolution.context, resolver, drop) if f not in {x for p in parts for x in p})
     if not any(parts) and context:
         parts, context = (context,), ()

@@ -61,10 +61,10 @@ def _introduces(units: UnitIndex, unit: int) -> bool:
 
 
 def _following(units: UnitIndex, span: Span, limit: int) -> list[Span]:
-    """The clauses after the span in its section: three when it opens the section, else one."""
+    """The clauses after the span in its section: the section's points when it opens the section, else one."""
     last = span.unit_ids[-1]
     opens = units.previous[span.unit_ids[0]] < 0 or units.heading[units.previous[span.unit_ids[0]]]
-    take = 3 if opens else 1
+    take = limit if opens else 1
     out: list[Span] = []
     unit = last + 1
     while unit < len(units) and units.previous[unit] == unit - 1 and len(out) < min(take, limit - 1):
