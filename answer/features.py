@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -56,6 +56,7 @@ class Topic:
     bigrams: dict[str, float]  # bigram -> weight
     words: list[tuple[str, float]]  # topic words with their weights, rarest first
     fragments: tuple[str, ...]  # fragments of the part asked (for verbatim runs)
+    word_grams: dict[str, tuple[tuple[str, float], ...]] = field(default_factory=dict)  # word -> (bigram, IDF)
 
     @property
     def total(self) -> float:
@@ -99,7 +100,8 @@ def topic_of(plan: QueryPlan, units: UnitIndex, part: int | None = None) -> Topi
             word_weights[phrase] = max(word_weights.get(phrase, 0.0), weight)
     asked = plan.parts[part] if part is not None and part < len(plan.parts) else plan.fragments
     ranked = sorted(word_weights.items(), key=lambda item: -item[1])
-    return Topic({g: w for g, w in grams.items() if w > 0}, ranked, tuple(asked))
+    word_grams = {word: tuple((g, units.bigram_idf(g)) for g in bigrams(word)) for word in word_weights}
+    return Topic({g: w for g, w in grams.items() if w > 0}, ranked, tuple(asked), word_grams)
 
 
 def corpus_phrases(tokens: Sequence[str], units: UnitIndex, longest: int = 6) -> list[str]:
@@ -128,11 +130,10 @@ def _word_rarity(word: str, units: UnitIndex) -> float:
     return UNKNOWN_WORD_DISCOUNT * sum(known) / len(known) if known else 0.0
 
 
-def word_match(word: str, text: str, units: UnitIndex) -> float:
-    """1 for the word verbatim; else half the IDF-weighted share of its bigrams the text holds."""
+def word_match(word: str, text: str, grams: Sequence[tuple[str, float]]) -> float:
+    """1 for the word verbatim; else half the IDF-weighted share of its bigrams (grams) the text holds."""
     if word in text:
         return 1.0
-    grams = [(g, units.bigram_idf(g)) for g in bigrams(word)]
     total = sum(w for _, w in grams)
     return 0.5 * sum(w for g, w in grams if g in text) / total if total else 0.0
 
@@ -167,7 +168,8 @@ def feature_matrix(plan: QueryPlan, topic: Topic, units: UnitIndex, candidates: 
     bm25_best = max(chunk_bm25.values(), default=0.0) or 1.0
     for k, (unit, text, context) in enumerate(zip(candidates, texts, contexts, strict=True)):
         row = out[k]
-        matches = [(w, word_match(word, text, units), word_match(word, context, units)) for word, w in topic.words]
+        matches = [(w, word_match(word, text, topic.word_grams[word]), word_match(word, context, topic.word_grams[word]))
+                   for word, w in topic.words]
         row[column["word_coverage"]] = sum(w * m for w, m, _ in matches) / word_total
         row[column["top_word"]] = 1.0 if top and (top in text or top in context) else 0.0
         row[column["missing_word"]] = max((w * (1 - max(m, c)) for w, m, c in matches), default=0.0) / heaviest
