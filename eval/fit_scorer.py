@@ -33,6 +33,7 @@ import numpy as np
 from answer.builders.common import search_query
 from answer.features import FEATURES, feature_matrix, topic_of
 from answer.scoring import (
+    DENSE_FEATURES,
     MODEL_FILE,
     SUPPORT_FEATURES,
     ClauseScorer,
@@ -322,8 +323,23 @@ def cross_validate(examples: Sequence[Example], folds: int = FOLDS, seed: int = 
     return {k: round(float(np.mean(v)), 3) for k, v in totals.items() if v}
 
 
-def fit(examples: Sequence[Example], gold_names: Sequence[str], questions: int) -> ScorerModel:
-    """Both models, their thresholds and the report of how they were fitted."""
+def lexical(examples: Sequence[Example]) -> list[Example]:
+    """The examples with the dense (embedding) features zeroed: what the lexical variant is fitted on."""
+    columns = [FEATURES.index(name) for name in DENSE_FEATURES]
+
+    def without(features: np.ndarray | None) -> np.ndarray | None:
+        if features is None:
+            return None
+        copy = features.copy()
+        copy[:, columns] = 0.0
+        return copy
+
+    return [replace(e, features=without(e.features), corpus_features=without(e.corpus_features)) for e in examples]
+
+
+def fit(examples: Sequence[Example], gold_names: Sequence[str], questions: int, dense: bool = True) -> ScorerModel:
+    """Both models, their thresholds and the report of how they were fitted (dense False: the lexical variant)."""
+    examples = list(examples) if dense else lexical(examples)
     rank = fit_rank(examples)
     support = fit_support(examples, rank)
     made = decisions(examples, rank, support)
@@ -336,7 +352,7 @@ def fit(examples: Sequence[Example], gold_names: Sequence[str], questions: int) 
         "threshold_choice": "cut maximising accuracy (answer) or F2 (list, wording: recall weighs double) on the "
                             "training rows of each kind, middle of the best range",
     }
-    return ScorerModel(rank, support, thresholds, report)
+    return ScorerModel(rank, support, thresholds, report, dense)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -353,10 +369,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     index = SearchIndex.open(Path(args.index), make_embedder(args.embedder))
     retriever = HybridRetriever(index)
     gold = [q for path in args.gold for q in load_gold(Path(path), index.report_text)]
-    model = fit(build_examples(retriever, gold), [Path(p).name for p in args.gold], len(gold))
-    print(json.dumps(model.to_json(), ensure_ascii=False, indent=2))
+    examples = build_examples(retriever, gold)
+    names = [Path(p).name for p in args.gold]
+    variants = {"dense": fit(examples, names, len(gold)).to_json(),
+                "lexical": fit(examples, names, len(gold), dense=False).to_json()}
+    print(json.dumps(variants, ensure_ascii=False, indent=2))
     if args.write:
-        MODEL_FILE.write_text(json.dumps(model.to_json(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        MODEL_FILE.write_text(json.dumps(variants, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
         print(f"written {MODEL_FILE}", file=sys.stderr)
     return 0
 

@@ -46,6 +46,11 @@ class HybridRetriever:
             self._rows_by_source[item.chunk.source].append(row_id)
 
     @property
+    def embedder_id(self) -> str:
+        """The model id of the index's embedder."""
+        return self.index.embedder.model_id
+
+    @property
     def units(self) -> UnitIndex:
         """The evidence units of the index."""
         return self.index.units

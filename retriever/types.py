@@ -54,6 +54,11 @@ class Retriever(Protocol):
         ...
 
     @property
+    def embedder_id(self) -> str:
+        """The model id of the index's embedder (scores are fitted per embedder family)."""
+        ...
+
+    @property
     def units(self) -> UnitIndex:
         """The evidence units of the index."""
         ...
