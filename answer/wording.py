@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
+from answer.builders.common import search_query
 from answer.scoring import ClauseScorer
 from corpus.patterns import normalize_for_search
 from retriever.analysis import Filters, Intent, analyze
@@ -47,7 +48,7 @@ def find_wording(retriever: Retriever, phrase: str, filters: Filters | None = No
     plan = replace(plan, intent=Intent.WORDING)
     scorer = scorer or ClauseScorer(retriever)
     floor = scorer.model.threshold("wording") if minimum is None else minimum
-    scored = scorer.score(plan, retriever.chunk_scores(plan.resolved, plan.filters))
+    scored = scorer.score(plan, retriever.chunk_scores(search_query(plan), plan.filters))
     units = retriever.units
     out: list[WordingHit] = []
     keys: list[tuple[str, set[str]]] = []

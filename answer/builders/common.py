@@ -66,8 +66,13 @@ class AnswerContext:
 
 
 def search_query(plan: QueryPlan) -> str:
-    """What is searched for: the self-contained question and any topic carried from earlier turns."""
-    return " ".join([plan.resolved, *plan.context])
+    """What is searched for: the question's places, years and topic (and topic carried from earlier turns),
+    without the words that only shape it, so 请问…, …请列出并给出出处 or a missing question mark retrieve the
+    same passages; a question without topic words is searched as asked."""
+    if not plan.parts and not plan.context:
+        return plan.resolved
+    years = [f"{y}年" for y in plan.years]
+    return " ".join([*plan.filters.regions, *plan.named_places, *years, *plan.fragments, *plan.context])
 
 
 @dataclass(frozen=True, slots=True)
