@@ -162,13 +162,14 @@ def feature_matrix(plan: QueryPlan, topic: Topic, units: UnitIndex, candidates: 
     word_total = sum(w for _, w in topic.words) or 1.0
     top = topic.words[0][0] if topic.words else ""
     heaviest = topic.words[0][1] if topic.words else 1.0
-    wants_counter = re.compile(rf"\d(?:万)?(?:{'|'.join(map(re.escape, plan.counters))})") if plan.counters else None
+    wants_counter = counter_pattern(plan.counters) if plan.counters else None
     quoted = plan.quoted
     dense_best = max(chunk_dense.values(), default=0.0)
     bm25_best = max(chunk_bm25.values(), default=0.0) or 1.0
     for k, (unit, text, context) in enumerate(zip(candidates, texts, contexts, strict=True)):
         row = out[k]
-        matches = [(w, word_match(word, text, topic.word_grams[word]), word_match(word, context, topic.word_grams[word]))
+        grams = topic.word_grams
+        matches = [(w, word_match(word, text, grams[word]), word_match(word, context, grams[word]))
                    for word, w in topic.words]
         row[column["word_coverage"]] = sum(w * m for w, m, _ in matches) / word_total
         row[column["top_word"]] = 1.0 if top and (top in text or top in context) else 0.0
@@ -224,6 +225,22 @@ def figure_near(text: str, topic: Topic, window: int = 3, main_words: int = 3) -
                 return True
             position = text.find(word, position + 1)
     return False
+
+
+def states_figure(text: str, plan: QueryPlan, topic: Topic) -> bool:
+    """Whether text gives the figure a question asks for: a figure next to one of the topic's leading words
+    (weight at least half the top word's), in the unit asked for when the question names one (件, %)."""
+    if not topic.words:
+        return False
+    leading = sum(1 for _, weight in topic.words if weight >= topic.words[0][1] / 2)
+    if not figure_near(text, topic, main_words=leading):
+        return False
+    return not plan.counters or counter_pattern(plan.counters).search(text) is not None
+
+
+def counter_pattern(counters: Sequence[str]) -> re.Pattern[str]:
+    """A figure followed by one of the units asked for (…845件, 4.92%)."""
+    return re.compile(rf"\d(?:万)?(?:{'|'.join(map(re.escape, counters))})")
 
 
 def context_text(units: UnitIndex, unit: int) -> str:

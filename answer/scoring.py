@@ -209,7 +209,9 @@ class ClauseScorer:
         if missing:
             embedded = self.retriever.embed_passages([units.texts[i] for i in missing])
             self._vectors.update(zip(missing, embedded, strict=True))
-        return np.stack([self._vectors[int(i)] for i in ids]) if len(ids) else np.zeros((0, 1))
+        if not len(ids):
+            return np.zeros((0, len(self.retriever.query_vector(""))), dtype=np.float32)
+        return np.stack([self._vectors[int(i)] for i in ids])
 
     def _promising(self, plan: QueryPlan, topic: Topic, ids: np.ndarray, chunks: ChunkScores) -> np.ndarray:
         """The best few units of each report and overall by the cheap (vectorised) features alone."""

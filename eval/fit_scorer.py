@@ -327,14 +327,14 @@ def lexical(examples: Sequence[Example]) -> list[Example]:
     """The examples with the dense (embedding) features zeroed: what the lexical variant is fitted on."""
     columns = [FEATURES.index(name) for name in DENSE_FEATURES]
 
-    def without(features: np.ndarray | None) -> np.ndarray | None:
-        if features is None:
-            return None
+    def without(features: np.ndarray) -> np.ndarray:
         copy = features.copy()
         copy[:, columns] = 0.0
         return copy
 
-    return [replace(e, features=without(e.features), corpus_features=without(e.corpus_features)) for e in examples]
+    return [replace(e, features=without(e.features),
+                    corpus_features=None if e.corpus_features is None else without(e.corpus_features))
+            for e in examples]
 
 
 def fit(examples: Sequence[Example], gold_names: Sequence[str], questions: int, dense: bool = True) -> ScorerModel:

@@ -21,6 +21,7 @@ _PERCENT_WORDS = {"百分之百": "100%", "百分百": "100%"}
 _RELATIVE_YEARS = {"明年": 1, "下一年": 1, "来年": 1, "下年度": 1, "今年": 0, "本年": 0, "当年": 0, "本年度": 0,
                    "去年": -1, "上一年": -1, "上年": -1}
 _COUNTER = re.compile(r"(?:多少|几)(人次|件|名|人|个|家|次|项|场|起|所|条|位|份|户|万元|元)")
+_RATE = re.compile(r"(率|比例|占比|比重)$")
 _PARTS = re.compile(r"[?;。!,:]|其中")
 
 
@@ -68,7 +69,7 @@ class QueryPlan:
     wants_figure: bool = False  # 多少 / 几个 / 比例…: the answer is a number
     wants_outcome: bool = False  # 效果 / 成效 / 怎么样: the answer is what came of it
     order: str | None = None  # "desc" for 最高/最多, "asc" for 最低/最少
-    counters: tuple[str, ...] = ()  # the units asked for (多少件 -> 件)
+    counters: tuple[str, ...] = ()  # the units asked for (多少件 -> 件, 纠错率 -> %)
     scores: dict[str, float] = field(default_factory=dict)  # every intent's score, for debugging
 
     @property
@@ -141,6 +142,8 @@ def analyze(question: str, resolver: RegionResolver, history: Sequence[str] = ()
         filters = filters.merged(explicit)
     unquoted = re.sub(r'"[^"]{1,40}"', "“”", resolved)
     counters = tuple(m.group(1) for m in _COUNTER.finditer(resolved))
+    if any(part and _RATE.search(part[-1]) for part in parts):
+        counters = (*counters, "%")  # a rate (纠错率, 占比) is stated as a percentage
     return QueryPlan(
         question=question, resolved=resolved, intent=intent, filters=filters, foreign_places=places.foreign,
         named_places=places.named_in_reports,

@@ -146,6 +146,12 @@ def quote(context: AnswerContext, book: CitationBook, span: Span) -> str:
     return book.quoted_span(hit, span.start, span.end, report.text[span.start:span.end])
 
 
+def span_text(context: AnswerContext, span: Span) -> str:
+    """The report text a span covers."""
+    report = context.retriever.report(span.source)
+    return report.text[span.start:span.end] if report else ""
+
+
 def marker(context: AnswerContext, book: CitationBook, span: Span) -> str:
     """Only the citation marker of a span ([n]), for folded lines that name a report without quoting it."""
     report = context.retriever.report(span.source)

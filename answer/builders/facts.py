@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from answer.builders.common import AnswerContext, Span, abstain, answered, evidence_span, not_found, owner, quote
+from answer.builders.common import (
+    AnswerContext,
+    Span,
+    abstain,
+    answered,
+    evidence_span,
+    not_found,
+    owner,
+    quote,
+    span_text,
+)
 from answer.evidence import CitationBook
 from answer.types import Answer
 from corpus.patterns import has_figure
@@ -42,18 +52,13 @@ def facts(context: AnswerContext, plan: QueryPlan, threshold_name: str = "answer
             if scored.support[position] < threshold or (taken and logits[0] - logits[position] > TIE_GAP):
                 break
             span = evidence_span(context, scored, position, plan)
-            if needs_figure and not has_figure(_text(context, span)):
+            if needs_figure and not has_figure(span_text(context, span)):
                 continue
             if any(_overlaps(span, other) for other in chosen):
                 continue
             chosen.append(span)
             taken += 1
     return chosen
-
-
-def _text(context: AnswerContext, span: Span) -> str:
-    report = context.retriever.report(span.source)
-    return report.text[span.start:span.end] if report else ""
 
 
 def _overlaps(a: Span, b: Span) -> bool:

@@ -13,8 +13,10 @@ from answer.builders.common import (
     not_found,
     owner,
     quote,
+    span_text,
 )
 from answer.evidence import CitationBook
+from answer.features import states_figure
 from answer.types import Answer
 from retriever.analysis import QueryPlan
 
@@ -29,16 +31,21 @@ def build(context: AnswerContext, plan: QueryPlan) -> Answer:
                      if scored.support[positions[0]] >= threshold))
     if not ranked:
         return abstain(context, plan, not_found(plan))
+    spans = [(evidence_span(context, scored, position, plan), source) for position, source in ranked]
+    if plan.wants_figure:  # 各地…分别是多少: a report counts only where it states the figure asked about
+        spans = [(span, source) for span, source in spans
+                 if states_figure(span_text(context, span), plan, scored.topic)]
+    if not spans:
+        return abstain(context, plan, not_found(plan))
     book = CitationBook()
     lines: list[str] = []
     folded: list[str] = []
-    for rank, (position, source) in enumerate(ranked):
-        span = evidence_span(context, scored, position, plan)
+    for rank, (span, source) in enumerate(spans):
         name = owner(context, units.sources[source])
         if rank < context.options.list_shown:
             lines.append(f"- {name}：{quote(context, book, span)}")
         else:
             folded.append(name + marker(context, book, span))
-    intro = f"共有{len(ranked)}份报告涉及：" if len(ranked) > 1 else "有1份报告涉及："
+    intro = f"共有{len(spans)}份报告涉及：" if len(spans) > 1 else "有1份报告涉及："
     text = intro + "\n" + "\n".join(lines) + (f"\n- {folded_line(folded)}" if folded else "")
     return answered(context, plan, text, book)
