@@ -20,7 +20,7 @@ _DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,10}\[\d{4}\]\d{1,4}号")
 _PERCENT_WORDS = {"百分之百": "100%", "百分百": "100%"}
 _RELATIVE_YEARS = {"明年": 1, "下一年": 1, "来年": 1, "下年度": 1, "今年": 0, "本年": 0, "当年": 0, "本年度": 0,
                    "去年": -1, "上一年": -1, "上年": -1}
-_COUNTER = re.compile(r"(?:多少|几)(人次|件|名|人|个|家|次|项|场|起|所|条|位|份|户|万元|元)")
+_COUNTER = re.compile(r"(?:多少|(?<!哪)几)(人次|件|名|人|个|家|次|项|场|起|所|条|位|份|户|万元|元)")
 _RATE = re.compile(r"(率|比例|占比|比重)$")
 _PARTS = re.compile(r"[?;。!,:]|其中")
 
@@ -126,8 +126,8 @@ def analyze(question: str, resolver: RegionResolver, history: Sequence[str] = ()
     if drop:
         parts = _parts(resolved, resolver, drop)
         topic_chars = sum(len(f) for part in parts for f in part)
-    if intent is Intent.FILTER and not (report_years or _DOC_NUMBER.search(resolved) or places.regions):
-        intent = Intent.LIST if topic_chars else Intent.FILTER
+    if intent is Intent.FILTER and topic_chars and not (_DOC_NUMBER.search(resolved) or places.regions):
+        intent = Intent.LIST  # 2023年度的报告中哪些提到了民法典: the reports that say so, among that year's
     if intent is Intent.LIST and not topic_chars and report_years:
         intent = Intent.FILTER  # 2023年度的报告有哪些: the reports matching the year
     if intent is Intent.FILTER and not report_years:
@@ -136,7 +136,7 @@ def analyze(question: str, resolver: RegionResolver, history: Sequence[str] = ()
     if not any(parts) and context:
         parts, context = (context,), ()
     filters = Filters(regions=places.regions,
-                      years=report_years if intent is Intent.FILTER or not topic_chars else (),
+                      years=report_years if intent in (Intent.FILTER, Intent.LIST) or not topic_chars else (),
                       kinds=kinds if intent is Intent.SECTION else ())
     if explicit is not None:
         filters = filters.merged(explicit)

@@ -17,8 +17,16 @@ def test_short_forms_resolve_to_corpus_regions() -> None:
 
 
 def test_places_outside_the_corpus_are_spotted() -> None:
-    assert RESOLVER.foreign_places("海南省三亚市2023年设立了多少个公共法律服务站？") == ["海南省", "三亚市"]
-    assert RESOLVER.foreign_places("杭州市西湖区的调解") == []   # a parent of a corpus region is fine
+    assert RESOLVER.mentions("海南省三亚市2023年设立了多少个公共法律服务站？").foreign == ("海南省", "三亚市")
+    assert RESOLVER.mentions("杭州市西湖区的调解").foreign == ()  # a parent of a corpus region is fine
+    # Short forms of places elsewhere (深圳南山) are places, not topic words.
+    assert set(RESOLVER.mentions("深圳南山的行政复议纠错率").foreign) == {"深圳市", "南山区"}
+
+
+def test_places_the_reports_mention_are_topics_not_foreign() -> None:
+    resolver = RegionResolver(["伊春市"], ["黑龙江省"], mentioned=lambda name: name == "铁力市")
+    mentions = resolver.mentions("铁力市的人民调解员获得了什么称号？")
+    assert mentions.foreign == () and mentions.named_in_reports == ("铁力市",)
 
 
 @pytest.mark.parametrize(("question", "intent"), [
@@ -32,6 +40,9 @@ def test_places_outside_the_corpus_are_spotted() -> None:
     ("各地行政复议纠错率分别是多少？", "list"),
     ("2023年度的报告有哪些？", "filter"),
     ("2023年度的报告中哪些提到了民法典？", "list"),
+    ("哪些地方设立了行政争议调解中心？请列出并给出出处。", "list"),  # a request tail is not a wording cue
+    ("哪几份报告提到了法律明白人？", "list"),
+    ("帮我查一下：伊春市成立了什么仲裁机构，谢谢！", "factoid"),
 ])
 def test_intents(question: str, intent: str) -> None:
     assert analyze(question, RESOLVER).intent == intent
@@ -45,14 +56,40 @@ def test_filters_inferred_and_explicit() -> None:
     assert analyze("诸暨市2024年计划新创建多少家“枫桥式”司法所？", RESOLVER).filters.years == ()
     explicit = analyze("行政复议", RESOLVER, explicit=Filters(regions=("南安市",))).filters
     assert explicit.regions == ("南安市",)
+    # A list among one year's reports keeps the year as a filter and the topic as what to look for.
+    plan = analyze("2023年度的报告中哪些提到了民法典？", RESOLVER)
+    assert plan.filters.years == (2023,) and plan.topic == "民法典"
+
+
+def test_figures_asked_for_and_their_units() -> None:
+    assert analyze("各地行政复议纠错率分别是多少？", RESOLVER).counters == ("%",)
+    assert analyze("西湖区行政复议收案多少件？", RESOLVER).counters == ("件",)
+    plan = analyze("哪几份报告提到了法律明白人？", RESOLVER)
+    assert plan.counters == () and not plan.wants_figure  # 哪几份 asks which reports, not how many
 
 
 def test_follow_ups_are_resolved_from_history() -> None:
+    # Resolved questions are normalised (half-width punctuation).
     assert analyze("那它的人民调解成功率是多少？", RESOLVER, ["西湖区打造了哪些调解室品牌？"]).resolved \
-        == "西湖区人民调解成功率是多少？"
+        == "西湖区人民调解成功率是多少?"
+    # The earlier question asked of another place; the year belonged to the other place's report.
     assert analyze("伊春市呢？", RESOLVER, ["南安市2023年人民调解成功率是多少？"]).resolved \
-        == "伊春市2023年人民调解成功率是多少？"
-    assert analyze("西湖区有哪些合规指引？", RESOLVER, ["南安市的调解"]).resolved == "西湖区有哪些合规指引？"
+        == "伊春市人民调解成功率是多少?"
+    assert analyze("西湖区有哪些合规指引？", RESOLVER, ["南安市的调解"]).resolved == "西湖区有哪些合规指引?"
+
+
+@pytest.mark.parametrize("variant", [
+    "南安市2023年人民调解成功率是多少",  # no question mark
+    "南安市 2023年 人民调解 成功率 是多少？",  # spaces between words
+    "南安市2023年人民調解成功率是多少？",  # traditional characters
+    "請問南安市2023年人民调解成功率是多少？",
+    "南安市2023年人民调解成功率是多少？请给出出处。",
+])
+def test_typing_variants_analyse_alike(variant: str) -> None:
+    base = analyze("南安市2023年人民调解成功率是多少？", RESOLVER)
+    plan = analyze(variant, RESOLVER)
+    assert (plan.intent, plan.filters, plan.parts, plan.counters) == (base.intent, base.filters, base.parts,
+                                                                      base.counters)
 
 
 def test_topic_fragments_drop_question_words() -> None:
