@@ -17,6 +17,9 @@ per-tensor int8 weights are a little faster and agree less (cosine 0.986 against
 
 from __future__ import annotations
 
+import contextlib
+import logging
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -33,14 +36,37 @@ IR_VERSION = 9  # ONNX Runtime 1.18 and later read it
 def write_model_files(source: Path, folder: Path) -> None:
     """Convert the E5S1 file at source into folder: the ONNX model and the tokenizer files."""
     import onnx
-    from onnxruntime.quantization import QuantType, quantize_dynamic
 
     weights = E5File(source)
-    # MatMuls only: the attention and the 4-bit word table stay as built. The quantiser cannot infer
-    # types through com.microsoft nodes, hence the default type.
-    quantize_dynamic(build_model(weights), folder / MODEL_FILE, op_types_to_quantize=["MatMul"], per_channel=True,
-                     weight_type=QuantType.QInt8, extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT})
+    with _root_logger_kept():
+        from onnxruntime.quantization import QuantType, quantize_dynamic
+
+        # MatMuls only: the attention and the 4-bit word table stay as built. The quantiser cannot infer
+        # types through com.microsoft nodes, hence the default type.
+        quantize_dynamic(build_model(weights), folder / MODEL_FILE, op_types_to_quantize=["MatMul"],
+                         per_channel=True, weight_type=QuantType.QInt8,
+                         extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT})
     write_tokenizer(weights.vocab, folder)
+
+
+@contextlib.contextmanager
+def _root_logger_kept() -> Iterator[None]:
+    """Undo what onnxruntime.quantization does to the root logger: basicConfig at import, a warning per call.
+
+    The warning recommends shape-inference pre-processing, which matters for static calibration, not here.
+    """
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    def advice(record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith("Please consider to run pre-processing")
+
+    root.addFilter(advice)
+    try:
+        yield
+    finally:
+        root.removeFilter(advice)
+        root.handlers[:] = handlers
+        root.setLevel(level)
 
 
 class _Graph:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import shutil
 import subprocess
 import sys
@@ -76,7 +77,8 @@ def test_second_construction_reuses_the_cache(onnx_models_dir: Path, onnx_e5: On
     assert [p.name for p in onnx_models_dir.iterdir() if not p.name.endswith(".lock")] == [onnx_e5.model_folder.name]
 
 
-def test_damaged_model_is_detected_and_rebuilt(tmp_path: Path, onnx_e5: OnnxE5Embedder) -> None:
+def test_damaged_model_is_detected_and_rebuilt(tmp_path: Path, onnx_e5: OnnxE5Embedder,
+                                               caplog: pytest.LogCaptureFixture) -> None:
     models = tmp_path / "models"
     shutil.copytree(onnx_e5.model_folder, models / onnx_e5.model_folder.name)
     model = models / onnx_e5.model_folder.name / "model.onnx"
@@ -85,8 +87,12 @@ def test_damaged_model_is_detected_and_rebuilt(tmp_path: Path, onnx_e5: OnnxE5Em
     model.write_bytes(bytes(data))
     assert not is_intact(model.parent)
 
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
     rebuilt = OnnxE5Embedder(models_dir=models)
     assert rebuilt.converted and is_intact(rebuilt.model_folder)
+    assert (root.handlers, root.level) == (handlers, level)  # the quantiser's logging set-up was undone
+    assert not [r for r in caplog.records if "pre-processing" in str(r.msg)]
     text = ["诸暨市设立了行政争议调解中心。"]
     assert np.allclose(rebuilt.embed_passages(text), onnx_e5.embed_passages(text), atol=1e-6)
     assert sorted(p.name for p in models.iterdir() if not p.name.endswith(".lock")) == [model.parent.name]
