@@ -55,6 +55,8 @@ class AnswerPipeline:
         planned = time.perf_counter()
         answer = self.answerer.answer(plan)
         done = time.perf_counter()
+        if self.retriever.pending_vectors:  # searched by words only: the index is still embedding
+            answer = replace(answer, warnings=(*answer.warnings, "vectors_pending"))
         return replace(answer, id=question_id, mode=self.answerer.mode,
                        timings_ms={**answer.timings_ms, "analyze": (planned - started) * 1000,
                                    "answer": (done - planned) * 1000, "total": (done - started) * 1000})

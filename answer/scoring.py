@@ -148,9 +148,10 @@ class ClauseScorer:
 
     def __init__(self, retriever: Retriever, model: ScorerModel | None = None) -> None:
         self.retriever = retriever
-        self.model = model or default_model(retriever.embedder_id)
+        # Until the index has every unit vector, the lexical variant scores (no dense features).
+        has_vectors = retriever.unit_vectors(np.zeros(0, dtype=np.int64)) is not None
+        self.model = model or default_model(retriever.embedder_id, vectors=has_vectors)
         self._report_years = {source: meta.year for source, meta in retriever.metas.items()}
-        self._vectors: dict[int, np.ndarray] = {}
 
     def candidates(self, filters: Filters) -> np.ndarray:
         """Units of the reports (and section kinds) the filters allow."""
@@ -197,21 +198,12 @@ class ClauseScorer:
         order = np.lexsort((ids, -probability))
         return ScoredUnits(ids[order], probability[order], support[order], features[order], topic)
 
-    def unit_similarity(self, plan: QueryPlan, ids: np.ndarray) -> np.ndarray:
-        """Cosine similarity of the question to each unit (unit vectors embedded once, then cached)."""
-        vectors = self._unit_vectors(ids)
-        query = self.retriever.query_vector(" ".join([plan.resolved, *plan.context]))
-        return vectors @ query
-
-    def _unit_vectors(self, ids: np.ndarray) -> np.ndarray:
-        units = self.retriever.units
-        missing = [int(i) for i in ids if int(i) not in self._vectors]
-        if missing:
-            embedded = self.retriever.embed_passages([units.texts[i] for i in missing])
-            self._vectors.update(zip(missing, embedded, strict=True))
-        if not len(ids):
-            return np.zeros((0, len(self.retriever.query_vector(""))), dtype=np.float32)
-        return np.stack([self._vectors[int(i)] for i in ids])
+    def unit_similarity(self, plan: QueryPlan, ids: np.ndarray) -> np.ndarray | None:
+        """Cosine similarity of the question to each unit (vectors stored at index time), None without them."""
+        vectors = self.retriever.unit_vectors(ids)
+        if vectors is None:
+            return None
+        return vectors @ self.retriever.query_vector(" ".join([plan.resolved, *plan.context]))
 
     def _promising(self, plan: QueryPlan, topic: Topic, ids: np.ndarray, chunks: ChunkScores) -> np.ndarray:
         """The best few units of each report and overall by the cheap (vectorised) features alone."""

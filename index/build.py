@@ -2,12 +2,17 @@
 
 Layout of an index folder:
     CURRENT                  name of the live version (replaced atomically)
-    versions/<name>/         manifest.json, chunks.sqlite, dense.faiss, bm25/
+    versions/<name>/         manifest.json, chunks.sqlite, dense.faiss, bm25/, units.*, unit_vectors.npy
     embeddings.sqlite        embedding cache shared by all versions
     .lock                    held by the one writer at a time
 
 An update writes a new version beside the live one and then swaps CURRENT, so killing the
 process at any moment leaves the previous version loadable.
+
+Indexing is progressive: the first version published holds the text, BM25 and the evidence units
+(searchable and answerable at once) plus whatever vectors the cache already has; `complete_vectors`
+then embeds the rest (chunks and units, shortest first, identical texts once, each batch saved to the
+cache as it is done, so a stopped run resumes where it was) and publishes the version with every vector.
 """
 
 from __future__ import annotations
@@ -15,8 +20,8 @@ from __future__ import annotations
 import hashlib
 import shutil
 import time
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -29,6 +34,7 @@ from index.analysis import Bm25Tokenizer, make_bm25_tokenizer
 from index.cache import EmbeddingCache
 from index.embedders import Embedder
 from index.layout import IndexLayout, Manifest, writer_lock
+from index.search import UNIT_VECTORS
 from index.store import ChunkStore
 from index.types import UpdateSummary
 from index.units import ChunkUnits, UnitIndex, build_units
@@ -61,8 +67,27 @@ def text_hash(text: str) -> str:
 
 def update_index(index_dir: Path, paths: Iterable[str | Path], embedder: Embedder,
                  options: IndexOptions | None = None, rebuild: bool = False,
-                 progress: Progress | None = None, exclude: Iterable[str] = ()) -> UpdateSummary:
-    """Make the index at index_dir hold exactly the reports under paths (minus excluded file names)."""
+                 progress: Progress | None = None, exclude: Iterable[str] = (), vectors: bool = True,
+                 on_searchable: Callable[[UpdateSummary], None] | None = None) -> UpdateSummary:
+    """Make the index at index_dir hold exactly the reports under paths (minus excluded file names).
+
+    The text stage is published first (on_searchable is called then); with vectors False the embedding
+    stage is left to a later `complete_vectors` (the web app runs it in the background).
+    """
+    summary = _update_text(index_dir, paths, embedder, options, rebuild, progress, exclude)
+    if on_searchable:
+        on_searchable(summary)
+    if not vectors or not summary.pending_vectors:
+        return summary
+    done = complete_vectors(index_dir, embedder, progress)
+    return replace(summary, embedded=summary.embedded + done.embedded, embedded_units=done.embedded_units,
+                   pending_vectors=done.pending_vectors, seconds=summary.seconds + done.seconds,
+                   timings={**summary.timings, **done.timings})
+
+
+def _update_text(index_dir: Path, paths: Iterable[str | Path], embedder: Embedder, options: IndexOptions | None,
+                 rebuild: bool, progress: Progress | None, exclude: Iterable[str]) -> UpdateSummary:
+    """The text stage: ingest what changed, store it, BM25 and units; dense from cached vectors only."""
     folders = [Path(p) for p in paths]
     excluded = set(exclude)
     options = options or IndexOptions()
@@ -86,8 +111,10 @@ def update_index(index_dir: Path, paths: Iterable[str | Path], embedder: Embedde
         todo = [f for f in files if old_fingerprints.get(f.source) != f.fingerprint]
         unchanged = sorted(s for s, f in by_source.items() if old_fingerprints.get(s) == f.fingerprint)
         if live is not None and not rebuild and not todo and not removed:
+            manifest = layout.read_manifest(live)
             return UpdateSummary(unchanged=tuple(unchanged), skipped=tuple(skipped), reports=len(unchanged),
-                                 chunks=layout.read_manifest(live).chunks, seconds=time.perf_counter() - started)
+                                 chunks=manifest.chunks, pending_vectors=manifest.pending_vectors,
+                                 seconds=time.perf_counter() - started)
 
         timings: dict[str, float] = {}
         clock = time.perf_counter()
@@ -105,49 +132,129 @@ def update_index(index_dir: Path, paths: Iterable[str | Path], embedder: Embedde
         if live is not None and not rebuild:
             shutil.copyfile(live / "chunks.sqlite", store_path)
         store = ChunkStore(store_path)
-        stale_rows = store.remove_reports([*removed, *replaced])
+        store.remove_reports([*removed, *replaced])
 
         clock = time.perf_counter()
-        cache = EmbeddingCache(layout.cache_path)
         tokenizer = make_bm25_tokenizer(options.bm25_tokenizer)
-        new_rows, new_vectors, embedded, timings["tokenize"] = _store_and_embed(
-            store, ingested, embedder, cache, tokenizer, progress)
-        timings["embed"] = time.perf_counter() - clock - timings["tokenize"]
+        _store_reports(store, ingested, tokenizer)
         store.commit()
+        timings["tokenize"] = time.perf_counter() - clock
 
         clock = time.perf_counter()
         rows = store.tokens_and_hashes()
-        if live is not None and not rebuild and dense.supports_removal(options.dense_kind):
-            faiss_index = dense.load(live / "dense.faiss")
-            dense.remove(faiss_index, stale_rows)
-            dense.add(faiss_index, new_rows, new_vectors)
-        else:
-            faiss_index = dense.new_index(options.dense_kind, embedder.dim)
-            cached = cache.get_many(embedder.model_id, (h for _, h, _ in rows), embedder.dim)
-            all_vectors = np.stack([cached[h] for _, h, _ in rows]) if rows else np.zeros((0, embedder.dim))
-            dense.add(faiss_index, [r for r, _, _ in rows], all_vectors)
-        dense.save(faiss_index, version / "dense.faiss")
-        timings["dense"] = time.perf_counter() - clock
-        cache.close()
-
-        clock = time.perf_counter()
         bm25 = sparse.build([tokens for _, _, tokens in rows])
         sparse.save(bm25, np.asarray([r for r, _, _ in rows]), version / "bm25")
         timings["bm25"] = time.perf_counter() - clock
 
         clock = time.perf_counter()
-        unit_index(store).save(version)
+        units = unit_index(store)
+        units.save(version)
         timings["units"] = time.perf_counter() - clock
+
+        clock = time.perf_counter()
+        cache = EmbeddingCache(layout.cache_path)
+        pending = _write_vectors(version, store, units, embedder, cache, options.dense_kind)
+        cache.close()
+        timings["dense"] = time.perf_counter() - clock
 
         reports = store.fingerprints()
         store.close()
         manifest = wanted.with_corpus(reports, chunks=len(rows), paths=tuple(str(p.resolve()) for p in folders))
-        layout.publish(version, manifest)
+        layout.publish(version, replace(manifest, pending_vectors=pending))
         return UpdateSummary(
             added=tuple(sorted(added)), changed=tuple(sorted(replaced)), removed=tuple(removed),
             unchanged=tuple(sorted([*unchanged, *kept_failures])), skipped=tuple(skipped),
             warnings=tuple(w for item in ingested for w in item.warnings), reports=len(reports),
-            chunks=len(rows), embedded=embedded, seconds=time.perf_counter() - started, timings=timings)
+            chunks=len(rows), pending_vectors=pending, seconds=time.perf_counter() - started, timings=timings)
+
+
+def complete_vectors(index_dir: Path, embedder: Embedder, progress: Progress | None = None) -> UpdateSummary:
+    """Embed the live version's missing chunk and unit vectors and publish the version holding them all.
+
+    Embedding runs outside the writer lock (updates are not held up; finished batches are kept in the
+    cache, so stopping and re-running loses no work); if an update published meanwhile, its texts are
+    embedded in turn before the vectors are published.
+    """
+    layout = IndexLayout(index_dir)
+    started = time.perf_counter()
+    embedded = embedded_units = 0
+    timings: dict[str, float] = {"embed": 0.0, "dense": 0.0}
+    for _round in range(5):
+        live = layout.live_version()
+        if live is None:
+            return UpdateSummary()
+        manifest = layout.read_manifest(live)
+        if not manifest.pending_vectors:
+            break
+        clock = time.perf_counter()
+        store = ChunkStore(live / "chunks.sqlite", readonly=True)
+        passages = {text_hash(p): p for p in (passage_text(c.chunk, c.meta) for c in store.all_chunks())}
+        store.close()
+        unit_texts = {text_hash(t): t for t in UnitIndex.load(live).texts}
+        cache = EmbeddingCache(layout.cache_path)
+        embedded += embed_missing(passages, embedder, cache, progress, "chunks")
+        embedded_units += embed_missing(unit_texts, embedder, cache, progress, "units")
+        timings["embed"] += time.perf_counter() - clock
+        clock = time.perf_counter()
+        with writer_lock(layout):
+            if layout.live_version() == live:
+                _publish_vectors(layout, live, manifest, embedder, cache)
+        cache.close()
+        timings["dense"] += time.perf_counter() - clock
+    live = layout.live_version()
+    final = layout.read_manifest(live) if live else manifest
+    return UpdateSummary(reports=final.reports, chunks=final.chunks, embedded=embedded, embedded_units=embedded_units,
+                         pending_vectors=final.pending_vectors, seconds=time.perf_counter() - started, timings=timings)
+
+
+def _publish_vectors(layout: IndexLayout, live: Path, manifest: Manifest, embedder: Embedder,
+                     cache: EmbeddingCache) -> None:
+    """A copy of the live version with its dense index and unit vectors rebuilt from the cache."""
+    version = layout.new_version()
+    for name in ("chunks.sqlite", "units.npz", "units.json"):
+        shutil.copyfile(live / name, version / name)
+    shutil.copytree(live / "bm25", version / "bm25")
+    store = ChunkStore(version / "chunks.sqlite", readonly=True)
+    pending = _write_vectors(version, store, UnitIndex.load(version), embedder, cache, manifest.dense_kind)
+    store.close()
+    layout.publish(version, replace(manifest, pending_vectors=pending))
+
+
+def embed_missing(texts: dict[str, str], embedder: Embedder, cache: EmbeddingCache,
+                  progress: Progress | None = None, stage: str = "chunks") -> int:
+    """Embed the texts (hash -> text) the cache lacks, shortest first (batches of like length pad least),
+    saving each batch as it is done. Returns how many were embedded."""
+    cached = cache.contains(embedder.model_id, texts)
+    missing = sorted((h for h in texts if h not in cached), key=lambda h: len(texts[h]))
+    for start in range(0, len(missing), EMBED_BATCH):
+        batch = missing[start:start + EMBED_BATCH]
+        cache.put_many(embedder.model_id, batch, embedder.embed_passages([texts[h] for h in batch]))
+        if progress:
+            progress(stage, min(start + EMBED_BATCH, len(missing)), len(missing))
+    return len(missing)
+
+
+def _write_vectors(version: Path, store: ChunkStore, units: UnitIndex, embedder: Embedder, cache: EmbeddingCache,
+                   dense_kind: str) -> int:
+    """dense.faiss over the chunks whose vectors are cached, unit_vectors.npy when every unit has one.
+
+    Returns how many chunk and unit vectors are still missing.
+    """
+    rows = [(row, h) for row, h, _ in store.tokens_and_hashes()]
+    cached = cache.get_many(embedder.model_id, (h for _, h in rows), embedder.dim)
+    present = [(row, h) for row, h in rows if h in cached]
+    faiss_index = dense.new_index(dense_kind, embedder.dim)
+    if present:
+        dense.add(faiss_index, [row for row, _ in present], np.stack([cached[h] for _, h in present]))
+    dense.save(faiss_index, version / "dense.faiss")
+    unit_hashes = [text_hash(t) for t in units.texts]
+    unit_cached = cache.get_many(embedder.model_id, unit_hashes, embedder.dim)
+    missing_units = sum(h not in unit_cached for h in unit_hashes)
+    if not missing_units:
+        matrix = (np.stack([unit_cached[h] for h in unit_hashes]) if unit_hashes
+                  else np.zeros((0, embedder.dim), dtype=np.float32))
+        np.save(version / UNIT_VECTORS, matrix.astype(np.float16))
+    return len(rows) - len(present) + missing_units
 
 
 def unit_index(store: ChunkStore) -> UnitIndex:
@@ -174,38 +281,12 @@ def _ingest_all(files: Sequence[ReportFile], options: IngestOptions, embedder: E
     return ingested, failed
 
 
-def _store_and_embed(store: ChunkStore, ingested: Sequence[IngestedReport], embedder: Embedder,
-                     cache: EmbeddingCache, tokenizer: Bm25Tokenizer,
-                     progress: Progress | None) -> tuple[list[int], np.ndarray, int, float]:
-    """Insert reports and chunks with fresh row ids; embed only passages the cache lacks.
-
-    Returns the new row ids, their vectors, how many passages were embedded and the BM25 tokenizing time.
-    """
-    tokenize_s = 0.0
+def _store_reports(store: ChunkStore, ingested: Sequence[IngestedReport], tokenizer: Bm25Tokenizer) -> None:
+    """Insert reports and chunks with fresh row ids, with their BM25 tokens and passage hashes."""
     next_row = store.next_row_id()
-    row_ids: list[int] = []
-    hashes: list[str] = []
-    texts: dict[str, str] = {}
     for item in ingested:
         passages = [passage_text(c, item.report.meta) for c in item.chunks]
-        report_hashes = [text_hash(p) for p in passages]
         report_rows = list(range(next_row, next_row + len(passages)))
         next_row += len(passages)
-        clock = time.perf_counter()
-        tokens = [tokenizer.tokenize(p) for p in passages]
-        tokenize_s += time.perf_counter() - clock
-        store.add_report(item.report, item.chunks, report_rows, report_hashes, tokens)
-        row_ids += report_rows
-        hashes += report_hashes
-        texts.update(zip(report_hashes, passages, strict=True))
-    cached = cache.get_many(embedder.model_id, hashes, embedder.dim)
-    missing = [h for h in texts if h not in cached]
-    for start in range(0, len(missing), EMBED_BATCH):
-        batch = missing[start:start + EMBED_BATCH]
-        vectors = embedder.embed_passages([texts[h] for h in batch])
-        cache.put_many(embedder.model_id, batch, vectors)
-        cached.update(zip(batch, vectors, strict=True))
-        if progress:
-            progress("chunks", min(start + EMBED_BATCH, len(missing)), len(missing))
-    vectors = np.stack([cached[h] for h in hashes]) if hashes else np.zeros((0, embedder.dim), dtype=np.float32)
-    return row_ids, vectors, len(missing), tokenize_s
+        store.add_report(item.report, item.chunks, report_rows, [text_hash(p) for p in passages],
+                         [tokenizer.tokenize(p) for p in passages])

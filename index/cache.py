@@ -34,6 +34,17 @@ class EmbeddingCache:
                     found[text_hash] = vector
         return found
 
+    def contains(self, model_id: str, hashes: Iterable[str]) -> set[str]:
+        """The hashes that have a vector (without reading the vectors)."""
+        wanted = list(dict.fromkeys(hashes))
+        found: set[str] = set()
+        for start in range(0, len(wanted), 500):
+            batch = wanted[start:start + 500]
+            marks = ",".join("?" * len(batch))
+            found.update(h for (h,) in self._db.execute(
+                f"SELECT text_hash FROM vectors WHERE model_id = ? AND text_hash IN ({marks})", [model_id, *batch]))
+        return found
+
     def put_many(self, model_id: str, hashes: Sequence[str], vectors: np.ndarray) -> None:
         """Store vectors (one transaction)."""
         with self._db:

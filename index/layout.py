@@ -15,7 +15,7 @@ from pathlib import Path
 
 from index.embedders import Embedder
 
-SCHEMA_VERSION = 2  # 2: evidence units (units.npz, units.json) beside the chunks
+SCHEMA_VERSION = 3  # 2: evidence units (units.npz, units.json); 3: their vectors, progressive indexing
 
 
 class UnusableIndexError(Exception):
@@ -44,6 +44,7 @@ class Manifest:
     corpus_paths: tuple[str, ...] = ()  # the files and folders the index was built from
     reports: int = 0
     chunks: int = 0
+    pending_vectors: int = 0  # chunk and unit vectors not yet embedded (the text stage is published first)
     created: str = ""
 
     @classmethod

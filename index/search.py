@@ -18,6 +18,8 @@ from index.store import ChunkStore
 from index.types import IndexedChunk
 from index.units import UnitIndex
 
+UNIT_VECTORS = "unit_vectors.npy"  # written by index.build once every unit has its vector
+
 QUERY_CACHE = 256
 
 
@@ -38,6 +40,14 @@ class SearchIndex:
         self._query_vectors: dict[str, np.ndarray] = {}
         self._query_lock = threading.Lock()
         self.units = UnitIndex.load(folder)
+        vectors = folder / UNIT_VECTORS
+        # float16, memory-mapped: only the rows a question scores are read.
+        self.unit_vectors: np.ndarray | None = np.load(vectors, mmap_mode="r") if vectors.exists() else None
+
+    @property
+    def pending_vectors(self) -> int:
+        """Chunk and unit vectors still being embedded (0 once the index is complete)."""
+        return self.manifest.pending_vectors
 
     @classmethod
     def open(cls, index_dir: Path, embedder: Embedder) -> SearchIndex:

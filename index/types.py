@@ -29,6 +29,8 @@ class UpdateSummary:
     reports: int = 0
     chunks: int = 0
     embedded: int = 0  # passages the embedder actually encoded (the rest came from the cache)
+    embedded_units: int = 0  # evidence units (sentences) encoded
+    pending_vectors: int = 0  # chunk and unit vectors still to embed (searchable by BM25 meanwhile)
     seconds: float = 0.0
     timings: dict[str, float] = field(default_factory=dict)
 

@@ -63,9 +63,15 @@ class HybridRetriever:
         """The embedded query (cached by the index)."""
         return self.index.embed_query(query)
 
-    def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
-        """Passages embedded with the index's embedder."""
-        return self.index.embedder.embed_passages(list(texts))
+    def unit_vectors(self, ids: np.ndarray) -> np.ndarray | None:
+        """The stored vectors of these units (float32), or None while the index is still embedding them."""
+        stored = self.index.unit_vectors
+        return None if stored is None else np.asarray(stored[np.asarray(ids, dtype=np.int64)], dtype=np.float32)
+
+    @property
+    def pending_vectors(self) -> int:
+        """Vectors the index is still embedding (answers made meanwhile say so)."""
+        return self.index.pending_vectors
 
     def mentioned(self, name: str) -> bool:
         """Whether any report's text contains the (normalised) name."""

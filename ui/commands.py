@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from pathlib import Path
 
+from index.types import UpdateSummary
 from ui.settings import Settings
 
 
@@ -37,9 +39,16 @@ def index(args: argparse.Namespace, settings: Settings) -> int:
     from ui.setup import index_options, load_embedder
 
     bars = StageBars(enabled=not (args.quiet or args.json))
+
+    def searchable(text_stage: UpdateSummary) -> None:
+        if text_stage.pending_vectors and not args.json:
+            print(f"searchable by words after {text_stage.seconds:.1f} s; embedding {text_stage.pending_vectors} "
+                  "chunks and sentences (stop any time: finished batches are kept)", file=sys.stderr, flush=True)
+
     try:
         summary = update_index(settings.index_dir, args.paths, load_embedder(settings), index_options(settings),
-                               rebuild=args.rebuild, progress=bars)
+                               rebuild=args.rebuild, progress=bars, vectors=not args.text_only,
+                               on_searchable=searchable)
     finally:
         bars.close()
     if args.json:

@@ -8,7 +8,7 @@ from typing import Any, ClassVar
 class StageBars:
     """Callable progress sink: one bar per stage, with counts, rate and ETA."""
 
-    _UNITS: ClassVar[dict[str, str]] = {"pages": "page", "reports": "report", "chunks": "chunk"}
+    _UNITS: ClassVar[dict[str, str]] = {"pages": "page", "reports": "report", "chunks": "chunk", "units": "sentence"}
 
     def __init__(self, enabled: bool = True) -> None:
         self.enabled = enabled

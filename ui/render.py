@@ -80,6 +80,7 @@ def update_summary_json(summary: UpdateSummary, index_dir: Path) -> dict[str, An
     return {"index": str(index_dir), "reports": summary.reports, "chunks": summary.chunks,
             "added": list(summary.added), "changed": list(summary.changed), "removed": list(summary.removed),
             "unchanged": len(summary.unchanged), "embedded": summary.embedded,
+            "embedded_units": summary.embedded_units, "pending_vectors": summary.pending_vectors,
             "seconds": round(summary.seconds, 3), "skipped": [skipped_json(s) for s in summary.skipped],
             "warnings": [warning_json(w) for w in summary.warnings]}
 
@@ -90,7 +91,11 @@ def print_update_summary(summary: UpdateSummary, index_dir: Path) -> None:
         f"{len(summary.added)} added, {len(summary.changed)} changed, {len(summary.removed)} removed, "
         f"{len(summary.unchanged)} unchanged")
     print(f"index {index_dir}: {summary.reports} reports, {summary.chunks} chunks ({state}); "
-          f"{summary.embedded} passages embedded, {summary.seconds:.1f} s; {len(summary.skipped)} skipped")
+          f"{summary.embedded} passages and {summary.embedded_units} sentences embedded, {summary.seconds:.1f} s; "
+          f"{len(summary.skipped)} skipped")
+    if summary.pending_vectors:
+        print(f"{summary.pending_vectors} vectors still to embed: searchable by words meanwhile; "
+              f"finish with: reportqa index … (or reportqa serve, which embeds them in the background)")
     summarize_skipped(summary.skipped)
     summarize_warnings(summary.warnings)
 

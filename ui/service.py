@@ -97,6 +97,32 @@ class AssistantService:
         given = [str(Path(p).resolve()) for p in corpus_paths] or list(manifest_paths)
         self.corpus_paths = [p for p in given if Path(p).resolve() != self.uploads.resolve()]
         self._pipeline = AnswerPipeline(SearchIndex.open(settings.index_dir, embedder))
+        self._embedding: threading.Thread | None = None
+        self.embed_in_background()
+
+    def embed_in_background(self) -> None:
+        """Embed the vectors the live index lacks in a background thread, then answer with them."""
+        if not self.pipeline.retriever.pending_vectors or (self._embedding and self._embedding.is_alive()):
+            return
+        self._embedding = threading.Thread(target=self._complete_vectors, name="embed-vectors", daemon=True)
+        self._embedding.start()
+
+    def wait_for_vectors(self, timeout: float | None = None) -> bool:
+        """Wait for background embedding to finish; True when no vectors are pending."""
+        if self._embedding is not None:
+            self._embedding.join(timeout)
+        return not self.pipeline.retriever.pending_vectors
+
+    def _complete_vectors(self) -> None:
+        from index.build import complete_vectors
+
+        complete_vectors(self.settings.index_dir, self.embedder)
+        self._swap()
+
+    def _swap(self) -> None:
+        fresh = AnswerPipeline(SearchIndex.open(self.settings.index_dir, self.embedder))
+        with self._swap_lock:
+            self._pipeline = fresh
 
     @property
     def pipeline(self) -> AnswerPipeline:
@@ -141,16 +167,17 @@ class AssistantService:
         return self.update()
 
     def update(self, progress: Callable[[str, int, int], None] | None = None) -> UpdateSummary:
-        """Rebuild the index from the corpus folders and uploads (one update at a time), then swap."""
+        """Update the index from the corpus folders and uploads (one update at a time) and answer from it at
+        once (searchable by words); the new texts' vectors are embedded in the background."""
         from ui.setup import index_options
 
         with self._update_lock:
             summary = update_index(self.settings.index_dir, [*self.corpus_paths, self.uploads], self.embedder,
-                                   index_options(self.settings), progress=progress, exclude=self._excluded())
-            fresh = AnswerPipeline(SearchIndex.open(self.settings.index_dir, self.embedder))
-            with self._swap_lock:
-                self._pipeline = fresh
-            return summary
+                                   index_options(self.settings), progress=progress, exclude=self._excluded(),
+                                   vectors=False)
+            self._swap()
+        self.embed_in_background()
+        return summary
 
     def _excluded(self) -> set[str]:
         path = self.data_dir / "excluded.json"
