@@ -23,6 +23,8 @@ QUERIES = [
     "合规指引", "枫桥经验", "行政机关负责人出庭率", "公共法律服务站点", "存在的问题和不足", "普法宣传活动",
     "行政执法监督", "仲裁委员会", "合法性审查", "下一步工作计划",
 ]
+QUESTIONS = ["哪些县设立了行政争议调解中心？"]
+DEV_GOLD = Path(__file__).resolve().parent / "gold" / "dev.jsonl"  # its questions time the answers
 
 
 def run_bench(out_dir: Path, synth_script: Path | None, synth_n: int = 1000, raw_sample: int = 1500,
@@ -45,6 +47,7 @@ def run_bench(out_dir: Path, synth_script: Path | None, synth_n: int = 1000, raw
             row = _in_child(_measure_corpus, folder, work / f"index-{len(rows)}", raw_sample, embedder_spec)
             row["corpus"] = name
             row["cold_start_s"] = _cold_start(work / f"index-{len(rows)}", embedder_spec)
+            row.update(_in_child(_measure_answers, work / f"index-{len(rows)}", embedder_spec))
             rows.append(row)
     finally:
         shutil.rmtree(work, ignore_errors=True)
@@ -63,15 +66,24 @@ def _in_child(function: Any, *args: Any) -> dict[str, Any]:
 def _measure_corpus(folder: Path, index_dir: Path, raw_sample: int, embedder_spec: str) -> dict[str, Any]:
     import numpy as np
 
+    from answer.pipeline import AnswerPipeline
     from index.build import IndexOptions, passage_text, update_index
     from index.embedders import make_embedder
     from index.search import SearchIndex
 
     embedder = make_embedder(embedder_spec)
     embedder.embed_passages(["预热"])  # load weights outside the timed build
+    first_answer: dict[str, float] = {}
+
+    def searchable(_summary: Any) -> None:  # the text stage is live: time the first answer from it
+        first_answer["searchable_s"] = time.perf_counter() - started
+        pipeline = AnswerPipeline(SearchIndex.open(index_dir, embedder))
+        pipeline.ask(QUESTIONS[0])
+        first_answer["first_answer_s"] = time.perf_counter() - started
+
     started = time.perf_counter()
-    summary = update_index(index_dir, [folder], embedder, IndexOptions())
-    build_s = time.perf_counter() - started
+    summary = update_index(index_dir, [folder], embedder, IndexOptions(), on_searchable=searchable)
+    build_s = time.perf_counter() - started - (first_answer["first_answer_s"] - first_answer["searchable_s"])
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
     index = SearchIndex.open(index_dir, embedder)
@@ -106,7 +118,30 @@ def _measure_corpus(folder: Path, index_dir: Path, raw_sample: int, embedder_spe
         "dense_p50_ms": _pct(dense_ms, 50), "dense_p95_ms": _pct(dense_ms, 95),
         "bm25_p50_ms": _pct(bm25_ms, 50), "bm25_p95_ms": _pct(bm25_ms, 95),
         "query_embed_p50_ms": _pct(embed_ms, 50), "index_vectors": int(np.int64(len(index))),
+        "searchable_s": round(first_answer["searchable_s"], 2),
+        "first_answer_s": round(first_answer["first_answer_s"], 2),
     }
+
+
+def _measure_answers(index_dir: Path, embedder_spec: str) -> dict[str, Any]:
+    """Warm extractive answers to the dev questions, as a server process holds them: latency and memory."""
+    from answer.pipeline import AnswerPipeline
+    from eval.metrics import load_gold
+    from index.embedders import make_embedder
+    from index.search import SearchIndex
+    from retriever.conversation import user_turns
+
+    pipeline = AnswerPipeline(SearchIndex.open(index_dir, make_embedder(embedder_spec)))
+    pipeline.ask(QUESTIONS[0])
+    gold = load_gold(DEV_GOLD)
+    timings = []
+    for question in gold:
+        started = time.perf_counter()
+        pipeline.ask(question.question, user_turns(question.history))
+        timings.append((time.perf_counter() - started) * 1000)
+    return {"answer_p50_ms": _pct(timings, 50), "answer_p95_ms": _pct(timings, 95),
+            "answer_max_ms": round(max(timings), 1),
+            "answer_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)}
 
 
 def _latencies(call: Any, count: int) -> list[float]:
@@ -151,7 +186,10 @@ def markdown_table(result: dict[str, Any]) -> str:
                ("peak_mb", "peak MB"), ("reindex_unchanged_s", "unchanged re-index s"),
                ("bm25_build_s", "BM25 build s"), ("dense_p50_ms", "dense p50 ms"), ("dense_p95_ms", "dense p95 ms"),
                ("bm25_p50_ms", "BM25 p50 ms"), ("bm25_p95_ms", "BM25 p95 ms"),
-               ("query_embed_p50_ms", "query embed p50 ms"), ("cold_start_s", "cold start s")]
+               ("query_embed_p50_ms", "query embed p50 ms"), ("cold_start_s", "cold start s"),
+               ("searchable_s", "searchable s"), ("first_answer_s", "first answer s"),
+               ("answer_p50_ms", "answer p50 ms"), ("answer_p95_ms", "answer p95 ms"),
+               ("answer_max_ms", "answer max ms"), ("answer_rss_mb", "answering RSS MB")]
     lines = ["| " + " | ".join(label for _, label in columns) + " |", "|" + "---|" * len(columns)]
     for row in result["rows"]:
         lines.append("| " + " | ".join(str(row.get(key, "")) for key, _ in columns) + " |")

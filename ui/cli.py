@@ -5,11 +5,14 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from index.layout import UnusableIndexError
 from ui import commands
 from ui.commands import UserFacingError
 from ui.settings import Settings
+
+SYNTH_SCRIPT = Path(__file__).resolve().parents[1] / "tools" / "synth_corpus.py"  # shared/tools, bundled
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -121,9 +124,10 @@ def _parser() -> argparse.ArgumentParser:
     bench = subcommands.add_parser("bench", help="measure build throughput, memory, re-index and search latency")
     bench.add_argument("--out", default="var/bench", help="folder for bench.json and bench.md")
     bench.add_argument("--synth-n", type=int, default=1000, help="synthetic reports (0: samples only)")
-    bench.add_argument("--synth-script", default="../shared/tools/synth_corpus.py",
+    bench.add_argument("--synth-script", default=str(SYNTH_SCRIPT),
                        help="the synthetic corpus generator")
     bench.add_argument("--raw-sample", type=int, default=1500, help="passages timed through the bare embedder")
+    bench.add_argument("--embedder", help="the embedder measured (default: the configured one)")
     bench.set_defaults(handler=commands.bench)
     return parser
 
