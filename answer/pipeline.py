@@ -8,6 +8,7 @@ from dataclasses import replace
 from typing import Any, Protocol
 
 from answer.types import Answer
+from corpus.pages import page_at
 from index.search import SearchIndex
 from retriever.analysis import Filters, QueryPlan, analyze
 from retriever.hybrid import HybridRetriever, RetrievalOptions
@@ -57,9 +58,18 @@ class AnswerPipeline:
         done = time.perf_counter()
         if self.retriever.pending_vectors:  # searched by words only: the index is still embedding
             answer = replace(answer, warnings=(*answer.warnings, "vectors_pending"))
+        answer = self.with_pages(answer)
         return replace(answer, id=question_id, mode=self.answerer.mode,
                        timings_ms={**answer.timings_ms, "analyze": (planned - started) * 1000,
                                    "answer": (done - planned) * 1000, "total": (done - started) * 1000})
+
+    def with_pages(self, answer: Answer) -> Answer:
+        """The answer with each citation's page number, for reports read from paged files."""
+        citations = []
+        for citation in answer.citations:
+            report = self.retriever.report(citation.source)
+            citations.append(replace(citation, page=page_at(report, citation.start) if report else None))
+        return replace(answer, citations=tuple(citations))
 
     def stream(self, question: str, history: Sequence[str] = (),
                filters: Filters | None = None) -> Iterator[str | Answer]:
@@ -73,7 +83,7 @@ class AnswerPipeline:
             return
         for item in streaming(self.plan(question.strip(), history, filters)):
             if isinstance(item, Answer):
-                yield replace(item, timings_ms={"total": (time.perf_counter() - started) * 1000})
+                yield replace(self.with_pages(item), timings_ms={"total": (time.perf_counter() - started) * 1000})
             else:
                 yield item
 

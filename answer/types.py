@@ -19,6 +19,7 @@ class Citation:
     quote: str
     start: int
     end: int
+    page: int | None = None  # 1-based page where the quote starts, for files with pages (PDF, scans)
 
 
 @dataclass(frozen=True, slots=True)

@@ -120,6 +120,7 @@ def print_answer(answer: Answer, with_text: bool = True) -> None:
         print("\n来源：")
         for citation in answer.citations:
             print(f"  [{citation.n}] {citation.title}（{citation.region or '?'}，{citation.year or '?'}年）"
-                  f" › {citation.section or '正文'}  [{citation.start}:{citation.end}]")
+                  f" › {citation.section or '正文'}{f'  第{citation.page}页' if citation.page else ''}"
+                  f"  [{citation.start}:{citation.end}]")
             print(f"      “{citation.quote}”")
     print(f"\n（{answer.timings_ms.get('total', 0):.0f} ms）")

@@ -75,7 +75,7 @@ def _citation_card(citation: Citation, number: int, text: str) -> str:
     return (
         f'<div class="source-card" id="{card_id(number, citation.n)}">'
         f'<div class="source-head"><b>[{citation.n}]</b> {html.escape(citation.title)}</div>'
-        f'{_meta(citation.region, citation.year, citation.section)}'
+        f'{_meta(citation.region, citation.year, citation.section, citation.page)}'
         f'<div class="source-passage">…{html.escape(before)}<mark>{html.escape(citation.quote)}</mark>'
         f'{html.escape(after)}…</div>{_open_link(citation.source, citation.start, citation.end)}</div>')
 
@@ -88,9 +88,10 @@ def _passage_card(passage: Passage, number: int, rank: int) -> str:
         f'{_open_link(passage.source, passage.start, passage.end)}</div>')
 
 
-def _meta(region: str | None, year: int | None, section: str) -> str:
+def _meta(region: str | None, year: int | None, section: str, page: int | None = None) -> str:
+    where = f" · 第{page}页" if page else ""
     return (f'<div class="source-meta">{html.escape(region or "")} · {year or ""}年 · '
-            f'{html.escape(section or "正文")}</div>')
+            f'{html.escape(section or "正文")}{where}</div>')
 
 
 def _open_link(source: str, start: int, end: int) -> str:

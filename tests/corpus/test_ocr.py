@@ -161,3 +161,31 @@ def test_unreadable_image_is_skipped_and_a_blank_tiff_frame_named(tmp_path: Path
     assert item.report.text == "南安市司法局2023年法治政府建设情况\n全年办理行政复议案件312件。"
     assert item.report.pages == (0, len(item.report.text))
     assert [(Path(w.path).name, w.page) for w in item.warnings] == [("scan.tif", 2)]
+
+
+def test_a_scanned_report_answers_with_page_cited_quotes(scan: Scan, tmp_path: Path) -> None:
+    """The card's question over a corpus holding the scan: its citation quotes the OCR text and names the page."""
+    if scan.text_version.source != "000_c72485a41b80a0ad.txt":
+        pytest.skip("the card's question is about 诸暨's scan")
+    from answer.pipeline import AnswerPipeline
+    from index.build import update_index
+    from index.search import SearchIndex
+    from tests.fakes import SAMPLES, HashEmbedder, sample_corpus
+
+    corpus = sample_corpus(tmp_path / "corpus", [s for s in SAMPLES if s.name != scan.text_version.source])
+    scan_pdf = next(Path(scan.ingested.report.path).parent.glob("*.pdf"))
+    (corpus / scan_pdf.name).write_bytes(scan_pdf.read_bytes())
+    embedder = HashEmbedder()
+    update_index(tmp_path / "index", [corpus], embedder)
+    pipeline = AnswerPipeline(SearchIndex.open(tmp_path / "index", embedder))
+    answer = pipeline.ask("哪些县设立了行政争议调解中心？")
+    scanned = [c for c in answer.citations if c.source == scan_pdf.name]
+    assert scanned, answer.answer
+    report = pipeline.retriever.report(scan_pdf.name)
+    assert report is not None
+    for citation in scanned:
+        assert report.text[citation.start:citation.end] == citation.quote
+        assert citation.page == page_at(report, citation.start) and 1 <= citation.page <= scan.pages
+        printed_on = {line.page for line in scan.printed if comparable(citation.quote[:8]) in comparable(line.text)}
+        assert not printed_on or citation.page in printed_on  # the page the quote was printed on
+    assert all(c.page is None for c in answer.citations if c.source != scan_pdf.name)  # text files have no pages
