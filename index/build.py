@@ -1,13 +1,14 @@
 """Building and updating an index folder: only added, changed and removed reports are processed.
 
-Layout of an index folder:
+Layout of an index folder (for a Milvus store: its own folder under <index>/stores/, see index.stores):
     CURRENT                  name of the live version (replaced atomically)
     versions/<name>/         manifest.json, chunks.sqlite, dense.faiss, bm25/
     embeddings.sqlite        embedding cache shared by all versions
     .lock                    held by the one writer at a time
 
 An update writes a new version beside the live one and then swaps CURRENT, so killing the
-process at any moment leaves the previous version loadable.
+process at any moment leaves the previous version loadable. With a Milvus store the dense vectors
+and BM25 live in a collection instead of dense.faiss and bm25/ (see index.milvus_build).
 """
 
 from __future__ import annotations
@@ -16,8 +17,9 @@ import hashlib
 import shutil
 import time
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -30,7 +32,11 @@ from index.cache import EmbeddingCache
 from index.embedders import Embedder
 from index.layout import IndexLayout, Manifest, writer_lock
 from index.store import ChunkStore
+from index.stores import StoreSpec
 from index.types import UpdateSummary
+
+if TYPE_CHECKING:
+    from index.milvus_build import CollectionSync
 from index.units import ChunkUnits, UnitIndex, build_units
 
 EMBED_BATCH = 32
@@ -61,22 +67,32 @@ def text_hash(text: str) -> str:
 
 def update_index(index_dir: Path, paths: Iterable[str | Path], embedder: Embedder,
                  options: IndexOptions | None = None, rebuild: bool = False,
-                 progress: Progress | None = None, exclude: Iterable[str] = ()) -> UpdateSummary:
-    """Make the index at index_dir hold exactly the reports under paths (minus excluded file names)."""
+                 progress: Progress | None = None, exclude: Iterable[str] = (),
+                 store: StoreSpec | None = None) -> UpdateSummary:
+    """Make the index at index_dir hold exactly the reports under paths (minus excluded file names).
+
+    store picks where dense and BM25 search run (local files by default, or a Milvus collection).
+    """
     folders = [Path(p) for p in paths]
     excluded = set(exclude)
     options = options or IndexOptions()
-    layout = IndexLayout(index_dir)
+    store = store or StoreSpec()
+    # Every store of one --index shares the embedding cache: a Milvus build reuses the local build's vectors.
+    layout = IndexLayout(store.folder(index_dir), cache_path=IndexLayout(index_dir).cache_path)
     started = time.perf_counter()
     with writer_lock(layout):
         wanted = Manifest.for_build(embedder, options.dense_kind, options.bm25_tokenizer,
-                                    options.ingest.chunk_tokens)
+                                    options.ingest.chunk_tokens, store.kind)
         live = layout.live_version()
         old_fingerprints: dict[str, str] = {}
+        live_next_row = 0
+        live_manifest = None
         if live is not None and not rebuild:
-            layout.read_manifest(live).ensure_compatible(wanted, index_dir)
+            live_manifest = layout.read_manifest(live)
+            live_manifest.ensure_compatible(wanted, index_dir)
             old_store = ChunkStore(live / "chunks.sqlite", readonly=True)
             old_fingerprints = old_store.fingerprints()
+            live_next_row = old_store.next_row_id()
             old_store.close()
 
         files, skipped = discover(folders)
@@ -104,50 +120,95 @@ def update_index(index_dir: Path, paths: Iterable[str | Path], embedder: Embedde
         store_path = version / "chunks.sqlite"
         if live is not None and not rebuild:
             shutil.copyfile(live / "chunks.sqlite", store_path)
-        store = ChunkStore(store_path)
-        stale_rows = store.remove_reports([*removed, *replaced])
+        chunk_store = ChunkStore(store_path)
+        stale_rows = chunk_store.remove_reports([*removed, *replaced])
 
         clock = time.perf_counter()
         cache = EmbeddingCache(layout.cache_path)
         tokenizer = make_bm25_tokenizer(options.bm25_tokenizer)
         new_rows, new_vectors, embedded, timings["tokenize"] = _store_and_embed(
-            store, ingested, embedder, cache, tokenizer, progress)
+            chunk_store, ingested, embedder, cache, tokenizer, progress, first_row=live_next_row)
         timings["embed"] = time.perf_counter() - clock - timings["tokenize"]
-        store.commit()
+        chunk_store.commit()
 
-        clock = time.perf_counter()
-        rows = store.tokens_and_hashes()
-        if live is not None and not rebuild and dense.supports_removal(options.dense_kind):
-            faiss_index = dense.load(live / "dense.faiss")
-            dense.remove(faiss_index, stale_rows)
-            dense.add(faiss_index, new_rows, new_vectors)
+        rows = chunk_store.tokens_and_hashes()
+        sync = None
+        if store.kind == "milvus":
+            clock = time.perf_counter()
+            sync = _fill_collection(store, layout.root, live, live_manifest, live_next_row, version, chunk_store,
+                                    (embedder, cache), options.dense_kind, (rows, new_rows, new_vectors, stale_rows),
+                                    progress)
+            timings["milvus"] = time.perf_counter() - clock
         else:
-            faiss_index = dense.new_index(options.dense_kind, embedder.dim)
-            cached = cache.get_many(embedder.model_id, (h for _, h, _ in rows), embedder.dim)
-            all_vectors = np.stack([cached[h] for _, h, _ in rows]) if rows else np.zeros((0, embedder.dim))
-            dense.add(faiss_index, [r for r, _, _ in rows], all_vectors)
-        dense.save(faiss_index, version / "dense.faiss")
-        timings["dense"] = time.perf_counter() - clock
+            _write_local_search(version, live if not rebuild else None, options.dense_kind, (embedder, cache),
+                                (rows, new_rows, new_vectors, stale_rows), timings)
         cache.close()
 
         clock = time.perf_counter()
-        bm25 = sparse.build([tokens for _, _, tokens in rows])
-        sparse.save(bm25, np.asarray([r for r, _, _ in rows]), version / "bm25")
-        timings["bm25"] = time.perf_counter() - clock
-
-        clock = time.perf_counter()
-        unit_index(store).save(version)
+        unit_index(chunk_store).save(version)
         timings["units"] = time.perf_counter() - clock
 
-        reports = store.fingerprints()
-        store.close()
+        reports = chunk_store.fingerprints()
+        chunk_store.close()
         manifest = wanted.with_corpus(reports, chunks=len(rows), paths=tuple(str(p.resolve()) for p in folders))
+        if sync is not None:
+            manifest = replace(manifest, collection=sync.collection)
         layout.publish(version, manifest)
+        if sync is not None:
+            sync.finish(version)
         return UpdateSummary(
             added=tuple(sorted(added)), changed=tuple(sorted(replaced)), removed=tuple(removed),
             unchanged=tuple(sorted([*unchanged, *kept_failures])), skipped=tuple(skipped),
             warnings=tuple(w for item in ingested for w in item.warnings), reports=len(reports),
             chunks=len(rows), embedded=embedded, seconds=time.perf_counter() - started, timings=timings)
+
+
+RowChanges = tuple[list[tuple[int, str, list[str]]], list[int], np.ndarray, list[int]]  # all, new, vectors, stale
+
+
+def _write_local_search(version: Path, live: Path | None, dense_kind: str, embedding: tuple[Embedder, EmbeddingCache],
+                        changes: RowChanges, timings: dict[str, float]) -> None:
+    """dense.faiss (updated in place when the kind allows removal) and bm25/ for a new local version."""
+    embedder, cache = embedding
+    rows, new_rows, new_vectors, stale_rows = changes
+    clock = time.perf_counter()
+    if live is not None and dense.supports_removal(dense_kind):
+        faiss_index = dense.load(live / "dense.faiss")
+        dense.remove(faiss_index, stale_rows)
+        dense.add(faiss_index, new_rows, new_vectors)
+    else:
+        faiss_index = dense.new_index(dense_kind, embedder.dim)
+        cached = cache.get_many(embedder.model_id, (h for _, h, _ in rows), embedder.dim)
+        all_vectors = np.stack([cached[h] for _, h, _ in rows]) if rows else np.zeros((0, embedder.dim))
+        dense.add(faiss_index, [r for r, _, _ in rows], all_vectors)
+    dense.save(faiss_index, version / "dense.faiss")
+    timings["dense"] = time.perf_counter() - clock
+
+    clock = time.perf_counter()
+    bm25 = sparse.build([tokens for _, _, tokens in rows])
+    sparse.save(bm25, np.asarray([r for r, _, _ in rows]), version / "bm25")
+    timings["bm25"] = time.perf_counter() - clock
+
+
+def _fill_collection(store: StoreSpec, folder: Path, live: Path | None, live_manifest: Manifest | None,
+                     live_next_row: int, version: Path, chunk_store: ChunkStore,
+                     embedding: tuple[Embedder, EmbeddingCache], dense_kind: str, changes: RowChanges,
+                     progress: Progress | None) -> CollectionSync:
+    """Insert the new rows into the live collection (or every row into a new one) before publishing."""
+    from index.milvus_build import CollectionSync
+
+    embedder, cache = embedding
+    rows, new_rows, new_vectors, stale_rows = changes
+    sync = CollectionSync(store, folder)
+    sync.prepare(live if live_manifest else None, live_manifest, live_next_row, version, embedder.dim, dense_kind)
+    if sync.fresh:  # a new collection gets every row; vectors of unchanged chunks come from the cache
+        cached = cache.get_many(embedder.model_id, (h for _, h, _ in rows), embedder.dim)
+        vectors_by_row = {r: cached[h] for r, h, _ in rows}
+    else:
+        vectors_by_row = dict(zip(new_rows, new_vectors, strict=True))
+    sync.insert(chunk_store, list(vectors_by_row), vectors_by_row, progress)
+    sync.publish_stale(version, stale_rows)
+    return sync
 
 
 def unit_index(store: ChunkStore) -> UnitIndex:
@@ -175,14 +236,15 @@ def _ingest_all(files: Sequence[ReportFile], options: IngestOptions, embedder: E
 
 
 def _store_and_embed(store: ChunkStore, ingested: Sequence[IngestedReport], embedder: Embedder,
-                     cache: EmbeddingCache, tokenizer: Bm25Tokenizer,
-                     progress: Progress | None) -> tuple[list[int], np.ndarray, int, float]:
+                     cache: EmbeddingCache, tokenizer: Bm25Tokenizer, progress: Progress | None,
+                     first_row: int = 0) -> tuple[list[int], np.ndarray, int, float]:
     """Insert reports and chunks with fresh row ids; embed only passages the cache lacks.
 
+    New rows start at first_row or later: never an id the live version uses, even for a removed report.
     Returns the new row ids, their vectors, how many passages were embedded and the BM25 tokenizing time.
     """
     tokenize_s = 0.0
-    next_row = store.next_row_id()
+    next_row = max(store.next_row_id(), first_row)
     row_ids: list[int] = []
     hashes: list[str] = []
     texts: dict[str, str] = {}

@@ -22,7 +22,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     settings = Settings().with_overrides(index_dir=getattr(args, "index", None),
                                          max_file_mb=getattr(args, "max_file_mb", None),
                                          embedder=getattr(args, "embedder", None),
-                                         dense_index=getattr(args, "dense", None))
+                                         dense_index=getattr(args, "dense", None),
+                                         store=getattr(args, "store", None))
     try:
         return int(args.handler(args, settings) or 0)
     except KeyboardInterrupt:
@@ -128,6 +129,8 @@ def _parser() -> argparse.ArgumentParser:
 
 def _index_option(command: argparse.ArgumentParser) -> None:
     command.add_argument("--index", help="index folder (default: REPORTQA_INDEX_DIR or ~/.local/share/reportqa/index)")
+    command.add_argument("--store", help="where search runs: 'local' (default, FAISS + bm25s) or 'milvus:<uri>' "
+                                         "(a Milvus Lite .db file or http://host:19530; REPORTQA_STORE)")
 
 
 if __name__ == "__main__":

@@ -26,7 +26,7 @@ def index_options(settings: Settings) -> IndexOptions:
 
 def open_index(settings: Settings, embedder: Embedder | None = None) -> SearchIndex:
     """The live index at settings.index_dir."""
-    return SearchIndex.open(settings.index_dir, embedder or load_embedder(settings))
+    return SearchIndex.open(settings.index_dir, embedder or load_embedder(settings), settings.store_spec())
 
 
 def build_pipeline(settings: Settings, llm: bool = False) -> AnswerPipeline:
