@@ -31,6 +31,7 @@ from index.analysis import Bm25Tokenizer, make_bm25_tokenizer
 from index.cache import EmbeddingCache
 from index.embedders import Embedder
 from index.layout import IndexLayout, Manifest, writer_lock
+from index.parallel import EmbedWorkers, embed_batches
 from index.store import ChunkStore
 from index.stores import StoreSpec
 from index.types import UpdateSummary
@@ -68,10 +69,11 @@ def text_hash(text: str) -> str:
 def update_index(index_dir: Path, paths: Iterable[str | Path], embedder: Embedder,
                  options: IndexOptions | None = None, rebuild: bool = False,
                  progress: Progress | None = None, exclude: Iterable[str] = (),
-                 store: StoreSpec | None = None) -> UpdateSummary:
+                 store: StoreSpec | None = None, workers: EmbedWorkers | None = None) -> UpdateSummary:
     """Make the index at index_dir hold exactly the reports under paths (minus excluded file names).
 
-    store picks where dense and BM25 search run (local files by default, or a Milvus collection).
+    store picks where dense and BM25 search run (local files by default, or a Milvus collection);
+    workers embeds on several processes.
     """
     folders = [Path(p) for p in paths]
     excluded = set(exclude)
@@ -127,7 +129,7 @@ def update_index(index_dir: Path, paths: Iterable[str | Path], embedder: Embedde
         cache = EmbeddingCache(layout.cache_path)
         tokenizer = make_bm25_tokenizer(options.bm25_tokenizer)
         new_rows, new_vectors, embedded, timings["tokenize"] = _store_and_embed(
-            chunk_store, ingested, embedder, cache, tokenizer, progress, first_row=live_next_row)
+            chunk_store, ingested, embedder, cache, tokenizer, progress, first_row=live_next_row, workers=workers)
         timings["embed"] = time.perf_counter() - clock - timings["tokenize"]
         chunk_store.commit()
 
@@ -237,7 +239,8 @@ def _ingest_all(files: Sequence[ReportFile], options: IngestOptions, embedder: E
 
 def _store_and_embed(store: ChunkStore, ingested: Sequence[IngestedReport], embedder: Embedder,
                      cache: EmbeddingCache, tokenizer: Bm25Tokenizer, progress: Progress | None,
-                     first_row: int = 0) -> tuple[list[int], np.ndarray, int, float]:
+                     first_row: int = 0,
+                     workers: EmbedWorkers | None = None) -> tuple[list[int], np.ndarray, int, float]:
     """Insert reports and chunks with fresh row ids; embed only passages the cache lacks.
 
     New rows start at first_row or later: never an id the live version uses, even for a removed report.
@@ -262,12 +265,14 @@ def _store_and_embed(store: ChunkStore, ingested: Sequence[IngestedReport], embe
         texts.update(zip(report_hashes, passages, strict=True))
     cached = cache.get_many(embedder.model_id, hashes, embedder.dim)
     missing = [h for h in texts if h not in cached]
-    for start in range(0, len(missing), EMBED_BATCH):
-        batch = missing[start:start + EMBED_BATCH]
-        vectors = embedder.embed_passages([texts[h] for h in batch])
-        cache.put_many(embedder.model_id, batch, vectors)
+    batches = [missing[start:start + EMBED_BATCH] for start in range(0, len(missing), EMBED_BATCH)]
+    done = 0
+    for batch, vectors in zip(batches, embed_batches(embedder, [[texts[h] for h in b] for b in batches], workers),
+                              strict=True):
+        cache.put_many(embedder.model_id, batch, vectors)  # each batch is kept at once: a killed build resumes
         cached.update(zip(batch, vectors, strict=True))
+        done += len(batch)
         if progress:
-            progress("chunks", min(start + EMBED_BATCH, len(missing)), len(missing))
+            progress("chunks", done, len(missing))
     vectors = np.stack([cached[h] for h in hashes]) if hashes else np.zeros((0, embedder.dim), dtype=np.float32)
     return row_ids, vectors, len(missing), tokenize_s

