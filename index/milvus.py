@@ -106,7 +106,9 @@ def create_collection(client: Any, name: str, dim: int, dense_kind: str) -> None
         params.add_index("dense", index_type="HNSW", metric_type="IP", params={"M": 32, "efConstruction": 80})
     else:
         params.add_index("dense", index_type="FLAT", metric_type="IP")
-    params.add_index("sparse", index_type="SPARSE_INVERTED_INDEX", metric_type="BM25")
+    # bm25s' k1 and b (Milvus Lite's defaults too; a Milvus server's k1 would otherwise be 1.2).
+    params.add_index("sparse", index_type="SPARSE_INVERTED_INDEX", metric_type="BM25",
+                     params={"bm25_k1": 1.5, "bm25_b": 0.75})
     client.create_collection(name, schema=schema, index_params=params)
 
 
