@@ -7,13 +7,16 @@ server or cluster (an http:// uri with a token). Install with `pip install 'repo
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from index.stores import StoreSpec
+from index.types import ChunkFilter
 
 # Milvus refuses a search limit above this (its `topk` maximum).
 MAX_LIMIT = 16384
@@ -36,29 +39,20 @@ class ChunkRow:
     issuer: str
 
 
-@dataclass(frozen=True, slots=True)
-class ChunkFilter:
-    """Metadata restrictions as the index understands them; empty means none (see retriever.analysis.Filters)."""
-
-    regions: tuple[str, ...] = ()
-    years: tuple[int, ...] = ()
-    kinds: tuple[str, ...] = ()
-    issuing_bodies: tuple[str, ...] = ()
-
-    def expression(self) -> str:
-        """The Milvus boolean expression: regions, years and kinds listed; issuer contains any of the bodies."""
-        parts = []
-        if self.regions:
-            parts.append(f"region in {_strings(self.regions)}")
-        if self.years:
-            parts.append(f"year in [{', '.join(str(int(y)) for y in self.years)}]")
-        if self.kinds:
-            parts.append(f"kind in {_strings(self.kinds)}")
-        if self.issuing_bodies:
-            likes = [f"issuer like {json.dumps('%' + _like_escape(b) + '%', ensure_ascii=False)}"
-                     for b in self.issuing_bodies]
-            parts.append("(" + " or ".join(likes) + ")")
-        return " and ".join(parts)
+def filter_expression(where: ChunkFilter) -> str:
+    """The Milvus boolean expression: regions, years and kinds listed; the issuer contains any of the bodies."""
+    parts = []
+    if where.regions:
+        parts.append(f"region in {_strings(where.regions)}")
+    if where.years:
+        parts.append(f"year in [{', '.join(str(int(y)) for y in where.years)}]")
+    if where.kinds:
+        parts.append(f"kind in {_strings(where.kinds)}")
+    if where.issuing_bodies:
+        likes = [f"issuer like {json.dumps('%' + _like_escape(b) + '%', ensure_ascii=False)}"
+                 for b in where.issuing_bodies]
+        parts.append("(" + " or ".join(likes) + ")")
+    return " and ".join(parts)
 
 
 def _strings(values: Sequence[str]) -> str:
@@ -76,9 +70,6 @@ def connect(spec: StoreSpec) -> Any:
     except ImportError as exc:
         raise ImportError("the Milvus store needs pymilvus and milvus-lite: pip install 'reportqa[milvus]'") from exc
     if not spec.is_server:
-        import logging
-        from pathlib import Path
-
         Path(spec.uri).parent.mkdir(parents=True, exist_ok=True)
         logging.getLogger("jieba").setLevel(logging.WARNING)
     return MilvusClient(uri=spec.uri, token=spec.token) if spec.token else MilvusClient(uri=spec.uri)

@@ -9,7 +9,7 @@ next update deletes; a rebuild fills a new collection and drops the old one afte
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +17,7 @@ import numpy as np
 
 from corpus.ingest import Progress
 from corpus.patterns import normalize_for_search
+from corpus.types import Chunk, ReportMeta
 from index import milvus
 from index.layout import Manifest
 from index.milvus import ChunkRow
@@ -54,10 +55,8 @@ class CollectionSync:
         milvus.create_collection(self.client, self.collection, dim, dense_kind)
 
     def insert(self, store: ChunkStore, rows: Sequence[int], vectors: dict[int, np.ndarray],
-               progress: Progress | None) -> None:
-        """Insert the given rows of the store in batches."""
-        from index.build import passage_text
-
+               passage_text: Callable[[Chunk, ReportMeta], str], progress: Progress | None) -> None:
+        """Insert the given rows of the store in batches, each with its passage text (what BM25 analyses)."""
         wanted = set(rows)
         chunks = [c for c in store.all_chunks() if c.row_id in wanted]
         milvus.insert(self.client, self.collection, [_row(c, vectors[c.row_id], passage_text) for c in chunks],
@@ -79,7 +78,7 @@ class CollectionSync:
         self.client.close()
 
 
-def _row(item: IndexedChunk, vector: np.ndarray, passage_text: Any) -> ChunkRow:
+def _row(item: IndexedChunk, vector: np.ndarray, passage_text: Callable[[Chunk, ReportMeta], str]) -> ChunkRow:
     meta = item.meta
     return ChunkRow(item.row_id, normalize_for_search(passage_text(item.chunk, meta)), vector, item.chunk.source,
                     meta.region or "", meta.year, item.chunk.section_kind or "", meta.issuing_body or "")

@@ -15,9 +15,12 @@ import numpy as np
 from index import milvus
 from index.embedders import Embedder
 from index.layout import Manifest, UnusableIndexError
-from index.milvus import ChunkFilter
 from index.search import SearchIndex
 from index.stores import StoreSpec
+from index.types import ChunkFilter
+
+# Rows of a newer or killed update, not in this version's chunks, are skipped: a few more are asked for.
+_SLACK = 16
 
 
 class MilvusSearchIndex(SearchIndex):
@@ -56,7 +59,6 @@ class MilvusSearchIndex(SearchIndex):
         expression = self._expression(allowed_rows, where)
         if expression is None:
             return []
-        # Rows of a newer or killed update, not in this version's chunks, are skipped: ask for a few more.
         hits = milvus.dense_search(self._client, self.collection, query_vector, k + _SLACK, expression)
         return self._own(hits, allowed_rows)[:k]
 
@@ -75,7 +77,7 @@ class MilvusSearchIndex(SearchIndex):
     def _expression(self, allowed_rows: Sequence[int] | None, where: ChunkFilter | None) -> str | None:
         """The Milvus filter: the metadata expression when given, else the allowed rows; None if nothing passes."""
         if where is not None:
-            return where.expression()
+            return milvus.filter_expression(where)
         if allowed_rows is None:
             return ""
         if not len(allowed_rows):
@@ -86,6 +88,3 @@ class MilvusSearchIndex(SearchIndex):
         allowed = None if allowed_rows is None else set(allowed_rows)
         return [(row, score) for row, score in hits
                 if row in self.chunks and (allowed is None or row in allowed)]
-
-
-_SLACK = 16

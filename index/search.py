@@ -14,10 +14,9 @@ from index import dense, sparse
 from index.analysis import make_bm25_tokenizer
 from index.embedders import Embedder
 from index.layout import IndexLayout, IndexNotFoundError, Manifest, UnusableIndexError
-from index.milvus import ChunkFilter
 from index.store import ChunkStore
 from index.stores import StoreSpec
-from index.types import IndexedChunk
+from index.types import ChunkFilter, IndexedChunk
 from index.units import UnitIndex
 
 QUERY_CACHE = 256

