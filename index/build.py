@@ -1,6 +1,6 @@
 """Building and updating an index folder: only added, changed and removed reports are processed.
 
-Layout of an index folder:
+Layout of an index folder (for a Milvus store: its own folder under <index>/stores/, see index.stores):
     CURRENT                  name of the live version (replaced atomically)
     versions/<name>/         manifest.json, chunks.sqlite, dense.faiss, bm25/, units.*, unit_vectors.npy
     embeddings.sqlite        embedding cache shared by all versions
@@ -13,6 +13,9 @@ Indexing is progressive: the first version published holds the text, BM25 and th
 (searchable and answerable at once) plus whatever vectors the cache already has; `complete_vectors`
 then embeds the rest (chunks and units, shortest first, identical texts once, each batch saved to the
 cache as it is done, so a stopped run resumes where it was) and publishes the version with every vector.
+
+With a Milvus store the dense vectors and BM25 live in a collection instead of dense.faiss and bm25/,
+and chunks are embedded before the version is published (see index.milvus_build).
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -34,10 +38,15 @@ from index.analysis import Bm25Tokenizer, make_bm25_tokenizer
 from index.cache import EmbeddingCache
 from index.embedders import Embedder
 from index.layout import IndexLayout, Manifest, writer_lock
+from index.parallel import EmbedWorkers, embed_batches
 from index.search import UNIT_VECTORS
 from index.store import ChunkStore
+from index.stores import StoreSpec
 from index.types import UpdateSummary
 from index.units import ChunkUnits, UnitIndex, build_units
+
+if TYPE_CHECKING:
+    from index.milvus_build import CollectionSync
 
 EMBED_BATCH = 32
 # Room left in the embedder's window for the context line put before each chunk.
@@ -68,18 +77,23 @@ def text_hash(text: str) -> str:
 def update_index(index_dir: Path, paths: Iterable[str | Path], embedder: Embedder,
                  options: IndexOptions | None = None, rebuild: bool = False,
                  progress: Progress | None = None, exclude: Iterable[str] = (), vectors: bool = True,
-                 on_searchable: Callable[[UpdateSummary], None] | None = None) -> UpdateSummary:
+                 on_searchable: Callable[[UpdateSummary], None] | None = None, store: StoreSpec | None = None,
+                 workers: EmbedWorkers | None = None) -> UpdateSummary:
     """Make the index at index_dir hold exactly the reports under paths (minus excluded file names).
 
     The text stage is published first (on_searchable is called then); with vectors False the embedding
-    stage is left to a later `complete_vectors` (the web app runs it in the background).
+    stage is left to a later `complete_vectors` (the web app runs it in the background). store picks where
+    dense and BM25 search run (local files by default, or a Milvus collection, built in one stage);
+    workers embeds on several processes.
     """
+    if store is not None and store.kind == "milvus":
+        return _update_milvus(index_dir, paths, embedder, options, rebuild, progress, exclude, store, workers)
     summary = _update_text(index_dir, paths, embedder, options, rebuild, progress, exclude)
     if on_searchable:
         on_searchable(summary)
     if not vectors or not summary.pending_vectors:
         return summary
-    done = complete_vectors(index_dir, embedder, progress)
+    done = complete_vectors(index_dir, embedder, progress, workers)
     return replace(summary, embedded=summary.embedded + done.embedded, embedded_units=done.embedded_units,
                    pending_vectors=done.pending_vectors, seconds=summary.seconds + done.seconds,
                    timings={**summary.timings, **done.timings})
@@ -168,7 +182,8 @@ def _update_text(index_dir: Path, paths: Iterable[str | Path], embedder: Embedde
             chunks=len(rows), pending_vectors=pending, seconds=time.perf_counter() - started, timings=timings)
 
 
-def complete_vectors(index_dir: Path, embedder: Embedder, progress: Progress | None = None) -> UpdateSummary:
+def complete_vectors(index_dir: Path, embedder: Embedder, progress: Progress | None = None,
+                     workers: EmbedWorkers | None = None) -> UpdateSummary:
     """Embed the live version's missing chunk and unit vectors and publish the version holding them all.
 
     Embedding runs outside the writer lock (updates are not held up; finished batches are kept in the
@@ -192,8 +207,8 @@ def complete_vectors(index_dir: Path, embedder: Embedder, progress: Progress | N
         store.close()
         unit_texts = {text_hash(t): t for t in UnitIndex.load(live).texts}
         cache = EmbeddingCache(layout.cache_path)
-        embedded += embed_missing(passages, embedder, cache, progress, "chunks")
-        embedded_units += embed_missing(unit_texts, embedder, cache, progress, "units")
+        embedded += embed_missing(passages, embedder, cache, progress, "chunks", workers)
+        embedded_units += embed_missing(unit_texts, embedder, cache, progress, "units", workers)
         timings["embed"] += time.perf_counter() - clock
         clock = time.perf_counter()
         with writer_lock(layout):
@@ -221,16 +236,19 @@ def _publish_vectors(layout: IndexLayout, live: Path, manifest: Manifest, embedd
 
 
 def embed_missing(texts: dict[str, str], embedder: Embedder, cache: EmbeddingCache,
-                  progress: Progress | None = None, stage: str = "chunks") -> int:
+                  progress: Progress | None = None, stage: str = "chunks", workers: EmbedWorkers | None = None) -> int:
     """Embed the texts (hash -> text) the cache lacks, shortest first (batches of like length pad least),
-    saving each batch as it is done. Returns how many were embedded."""
+    saving each batch as it is done (on several processes with workers). Returns how many were embedded."""
     cached = cache.contains(embedder.model_id, texts)
     missing = sorted((h for h in texts if h not in cached), key=lambda h: len(texts[h]))
-    for start in range(0, len(missing), EMBED_BATCH):
-        batch = missing[start:start + EMBED_BATCH]
-        cache.put_many(embedder.model_id, batch, embedder.embed_passages([texts[h] for h in batch]))
+    batches = [missing[start:start + EMBED_BATCH] for start in range(0, len(missing), EMBED_BATCH)]
+    done = 0
+    for batch, vectors in zip(batches, embed_batches(embedder, [[texts[h] for h in b] for b in batches], workers),
+                              strict=True):
+        cache.put_many(embedder.model_id, batch, vectors)
+        done += len(batch)
         if progress:
-            progress(stage, min(start + EMBED_BATCH, len(missing)), len(missing))
+            progress(stage, done, len(missing))
     return len(missing)
 
 
@@ -247,6 +265,11 @@ def _write_vectors(version: Path, store: ChunkStore, units: UnitIndex, embedder:
     if present:
         dense.add(faiss_index, [row for row, _ in present], np.stack([cached[h] for _, h in present]))
     dense.save(faiss_index, version / "dense.faiss")
+    return len(rows) - len(present) + _write_unit_vectors(version, units, embedder, cache)
+
+
+def _write_unit_vectors(version: Path, units: UnitIndex, embedder: Embedder, cache: EmbeddingCache) -> int:
+    """unit_vectors.npy when the cache holds every unit's vector; returns how many are missing."""
     unit_hashes = [text_hash(t) for t in units.texts]
     unit_cached = cache.get_many(embedder.model_id, unit_hashes, embedder.dim)
     missing_units = sum(h not in unit_cached for h in unit_hashes)
@@ -254,7 +277,7 @@ def _write_vectors(version: Path, store: ChunkStore, units: UnitIndex, embedder:
         matrix = (np.stack([unit_cached[h] for h in unit_hashes]) if unit_hashes
                   else np.zeros((0, embedder.dim), dtype=np.float32))
         np.save(version / UNIT_VECTORS, matrix.astype(np.float16))
-    return len(rows) - len(present) + missing_units
+    return missing_units
 
 
 def unit_index(store: ChunkStore) -> UnitIndex:
@@ -290,3 +313,190 @@ def _store_reports(store: ChunkStore, ingested: Sequence[IngestedReport], tokeni
         next_row += len(passages)
         store.add_report(item.report, item.chunks, report_rows, [text_hash(p) for p in passages],
                          [tokenizer.tokenize(p) for p in passages])
+
+
+def _update_milvus(index_dir: Path, paths: Iterable[str | Path], embedder: Embedder,
+                   options: IndexOptions | None, rebuild: bool, progress: Progress | None, exclude: Iterable[str],
+                   store: StoreSpec, workers: EmbedWorkers | None) -> UpdateSummary:
+    """update_index for a Milvus store: chunks and sentences are embedded before the version is published."""
+    folders = [Path(p) for p in paths]
+    excluded = set(exclude)
+    options = options or IndexOptions()
+    # Every store of one --index shares the embedding cache: a Milvus build reuses the local build's vectors.
+    layout = IndexLayout(store.folder(index_dir), cache_path=IndexLayout(index_dir).cache_path)
+    started = time.perf_counter()
+    with writer_lock(layout):
+        wanted = Manifest.for_build(embedder, options.dense_kind, options.bm25_tokenizer,
+                                    options.ingest.chunk_tokens, store.kind)
+        live = layout.live_version()
+        old_fingerprints: dict[str, str] = {}
+        live_next_row = 0
+        live_manifest = None
+        if live is not None and not rebuild:
+            live_manifest = layout.read_manifest(live)
+            live_manifest.ensure_compatible(wanted, index_dir)
+            old_store = ChunkStore(live / "chunks.sqlite", readonly=True)
+            old_fingerprints = old_store.fingerprints()
+            live_next_row = old_store.next_row_id()
+            old_store.close()
+
+        files, skipped = discover(folders)
+        files = [f for f in files if f.source not in excluded]
+        by_source = {f.source: f for f in files}
+        removed = sorted(set(old_fingerprints) - set(by_source))
+        todo = [f for f in files if old_fingerprints.get(f.source) != f.fingerprint]
+        unchanged = sorted(s for s, f in by_source.items() if old_fingerprints.get(s) == f.fingerprint)
+        if live is not None and not rebuild and not todo and not removed:
+            return UpdateSummary(unchanged=tuple(unchanged), skipped=tuple(skipped), reports=len(unchanged),
+                                 chunks=layout.read_manifest(live).chunks, seconds=time.perf_counter() - started)
+
+        timings: dict[str, float] = {}
+        clock = time.perf_counter()
+        ingested, failed = _ingest_all(todo, options.ingest, embedder, progress)
+        skipped += failed
+        failed_sources = {f.path for f in failed}
+        timings["ingest"] = time.perf_counter() - clock
+        # A changed file that now fails keeps its previous version in the index: nothing is lost.
+        replaced = [item.report.source for item in ingested if item.report.source in old_fingerprints]
+        added = [item.report.source for item in ingested if item.report.source not in old_fingerprints]
+        kept_failures = [f.source for f in todo if str(f.path) in failed_sources and f.source in old_fingerprints]
+
+        version = layout.new_version()
+        store_path = version / "chunks.sqlite"
+        if live is not None and not rebuild:
+            shutil.copyfile(live / "chunks.sqlite", store_path)
+        chunk_store = ChunkStore(store_path)
+        stale_rows = chunk_store.remove_reports([*removed, *replaced])
+
+        clock = time.perf_counter()
+        cache = EmbeddingCache(layout.cache_path)
+        tokenizer = make_bm25_tokenizer(options.bm25_tokenizer)
+        new_rows, new_vectors, embedded, timings["tokenize"] = _store_and_embed(
+            chunk_store, ingested, embedder, cache, tokenizer, progress, first_row=live_next_row, workers=workers)
+        timings["embed"] = time.perf_counter() - clock - timings["tokenize"]
+        chunk_store.commit()
+
+        rows = chunk_store.tokens_and_hashes()
+        sync = None
+        if store.kind == "milvus":
+            clock = time.perf_counter()
+            sync = _fill_collection(store, layout.root, live, live_manifest, live_next_row, version, chunk_store,
+                                    (embedder, cache), options.dense_kind, (rows, new_rows, new_vectors, stale_rows),
+                                    progress)
+            timings["milvus"] = time.perf_counter() - clock
+        else:
+            _write_local_search(version, live if not rebuild else None, options.dense_kind, (embedder, cache),
+                                (rows, new_rows, new_vectors, stale_rows), timings)
+        cache.close()
+
+        clock = time.perf_counter()
+        units = unit_index(chunk_store)
+        units.save(version)
+        cache = EmbeddingCache(layout.cache_path)
+        embed_missing({text_hash(t): t for t in units.texts}, embedder, cache, progress, "units", workers)
+        _write_unit_vectors(version, units, embedder, cache)
+        cache.close()
+        timings["units"] = time.perf_counter() - clock
+
+        reports = chunk_store.fingerprints()
+        chunk_store.close()
+        manifest = wanted.with_corpus(reports, chunks=len(rows), paths=tuple(str(p.resolve()) for p in folders))
+        if sync is not None:
+            manifest = replace(manifest, collection=sync.collection)
+        layout.publish(version, manifest)
+        if sync is not None:
+            sync.finish(version)
+        return UpdateSummary(
+            added=tuple(sorted(added)), changed=tuple(sorted(replaced)), removed=tuple(removed),
+            unchanged=tuple(sorted([*unchanged, *kept_failures])), skipped=tuple(skipped),
+            warnings=tuple(w for item in ingested for w in item.warnings), reports=len(reports),
+            chunks=len(rows), embedded=embedded, seconds=time.perf_counter() - started, timings=timings)
+
+
+RowChanges = tuple[list[tuple[int, str, list[str]]], list[int], np.ndarray, list[int]]  # all, new, vectors, stale
+
+
+def _write_local_search(version: Path, live: Path | None, dense_kind: str, embedding: tuple[Embedder, EmbeddingCache],
+                        changes: RowChanges, timings: dict[str, float]) -> None:
+    """dense.faiss (updated in place when the kind allows removal) and bm25/ for a new local version."""
+    embedder, cache = embedding
+    rows, new_rows, new_vectors, stale_rows = changes
+    clock = time.perf_counter()
+    if live is not None and dense.supports_removal(dense_kind):
+        faiss_index = dense.load(live / "dense.faiss")
+        dense.remove(faiss_index, stale_rows)
+        dense.add(faiss_index, new_rows, new_vectors)
+    else:
+        faiss_index = dense.new_index(dense_kind, embedder.dim)
+        cached = cache.get_many(embedder.model_id, (h for _, h, _ in rows), embedder.dim)
+        all_vectors = np.stack([cached[h] for _, h, _ in rows]) if rows else np.zeros((0, embedder.dim))
+        dense.add(faiss_index, [r for r, _, _ in rows], all_vectors)
+    dense.save(faiss_index, version / "dense.faiss")
+    timings["dense"] = time.perf_counter() - clock
+
+    clock = time.perf_counter()
+    bm25 = sparse.build([tokens for _, _, tokens in rows])
+    sparse.save(bm25, np.asarray([r for r, _, _ in rows]), version / "bm25")
+    timings["bm25"] = time.perf_counter() - clock
+
+
+def _fill_collection(store: StoreSpec, folder: Path, live: Path | None, live_manifest: Manifest | None,
+                     live_next_row: int, version: Path, chunk_store: ChunkStore,
+                     embedding: tuple[Embedder, EmbeddingCache], dense_kind: str, changes: RowChanges,
+                     progress: Progress | None) -> CollectionSync:
+    """Insert the new rows into the live collection (or every row into a new one) before publishing."""
+    from index.milvus_build import CollectionSync
+
+    embedder, cache = embedding
+    rows, new_rows, new_vectors, stale_rows = changes
+    sync = CollectionSync(store, folder)
+    sync.prepare(live if live_manifest else None, live_manifest, live_next_row, version, embedder.dim, dense_kind)
+    if sync.fresh:  # a new collection gets every row; vectors of unchanged chunks come from the cache
+        cached = cache.get_many(embedder.model_id, (h for _, h, _ in rows), embedder.dim)
+        vectors_by_row = {r: cached[h] for r, h, _ in rows}
+    else:
+        vectors_by_row = dict(zip(new_rows, new_vectors, strict=True))
+    sync.insert(chunk_store, list(vectors_by_row), vectors_by_row, passage_text, progress)
+    sync.publish_stale(version, stale_rows)
+    return sync
+
+
+def _store_and_embed(store: ChunkStore, ingested: Sequence[IngestedReport], embedder: Embedder,
+                     cache: EmbeddingCache, tokenizer: Bm25Tokenizer, progress: Progress | None,
+                     first_row: int = 0,
+                     workers: EmbedWorkers | None = None) -> tuple[list[int], np.ndarray, int, float]:
+    """Insert reports and chunks with fresh row ids; embed only passages the cache lacks.
+
+    New rows start at first_row or later: never an id the live version uses, even for a removed report.
+    Returns the new row ids, their vectors, how many passages were embedded and the BM25 tokenizing time.
+    """
+    tokenize_s = 0.0
+    next_row = max(store.next_row_id(), first_row)
+    row_ids: list[int] = []
+    hashes: list[str] = []
+    texts: dict[str, str] = {}
+    for item in ingested:
+        passages = [passage_text(c, item.report.meta) for c in item.chunks]
+        report_hashes = [text_hash(p) for p in passages]
+        report_rows = list(range(next_row, next_row + len(passages)))
+        next_row += len(passages)
+        clock = time.perf_counter()
+        tokens = [tokenizer.tokenize(p) for p in passages]
+        tokenize_s += time.perf_counter() - clock
+        store.add_report(item.report, item.chunks, report_rows, report_hashes, tokens)
+        row_ids += report_rows
+        hashes += report_hashes
+        texts.update(zip(report_hashes, passages, strict=True))
+    cached = cache.get_many(embedder.model_id, hashes, embedder.dim)
+    missing = [h for h in texts if h not in cached]
+    batches = [missing[start:start + EMBED_BATCH] for start in range(0, len(missing), EMBED_BATCH)]
+    done = 0
+    for batch, vectors in zip(batches, embed_batches(embedder, [[texts[h] for h in b] for b in batches], workers),
+                              strict=True):
+        cache.put_many(embedder.model_id, batch, vectors)  # each batch is kept at once: a killed build resumes
+        cached.update(zip(batch, vectors, strict=True))
+        done += len(batch)
+        if progress:
+            progress("chunks", done, len(missing))
+    vectors = np.stack([cached[h] for h in hashes]) if hashes else np.zeros((0, embedder.dim), dtype=np.float32)
+    return row_ids, vectors, len(missing), tokenize_s

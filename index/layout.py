@@ -46,11 +46,15 @@ class Manifest:
     chunks: int = 0
     pending_vectors: int = 0  # chunk and unit vectors not yet embedded (the text stage is published first)
     created: str = ""
+    store: str = "local"  # where dense and BM25 search run: "local" (FAISS + bm25s) or "milvus"
+    collection: str = ""  # the Milvus collection holding this version's chunks
 
     @classmethod
-    def for_build(cls, embedder: Embedder, dense_kind: str, bm25_tokenizer: str, chunk_tokens: int) -> Manifest:
+    def for_build(cls, embedder: Embedder, dense_kind: str, bm25_tokenizer: str, chunk_tokens: int,
+                  store: str = "local") -> Manifest:
         """The manifest an index built now with these settings would have."""
-        return cls(SCHEMA_VERSION, embedder.model_id, embedder.dim, bm25_tokenizer, dense_kind, chunk_tokens)
+        return cls(SCHEMA_VERSION, embedder.model_id, embedder.dim, bm25_tokenizer, dense_kind, chunk_tokens,
+                   store=store)
 
     def with_corpus(self, fingerprints: dict[str, str], chunks: int, paths: tuple[str, ...] = ()) -> Manifest:
         """This manifest completed with the corpus it describes."""
@@ -66,7 +70,7 @@ class Manifest:
         differences = [
             f"{name}: index has {getattr(self, name)!r}, settings ask for {getattr(wanted, name)!r}"
             for name in ("schema_version", "embedder_id", "embedder_dim", "bm25_tokenizer", "dense_kind",
-                         "chunk_tokens")
+                         "chunk_tokens", "store")
             if getattr(self, name) != getattr(wanted, name)
         ]
         if differences:
@@ -78,11 +82,11 @@ class Manifest:
 class IndexLayout:
     """Paths and atomic operations of one index folder."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, cache_path: Path | None = None) -> None:
         self.root = Path(root)
         self.versions = self.root / "versions"
         self.current = self.root / "CURRENT"
-        self.cache_path = self.root / "embeddings.sqlite"
+        self.cache_path = cache_path or self.root / "embeddings.sqlite"
         self.lock_path = self.root / ".lock"
 
     def live_version(self) -> Path | None:

@@ -15,7 +15,8 @@ from index.analysis import make_bm25_tokenizer
 from index.embedders import Embedder
 from index.layout import IndexLayout, IndexNotFoundError, Manifest, UnusableIndexError
 from index.store import ChunkStore
-from index.types import IndexedChunk
+from index.stores import StoreSpec
+from index.types import ChunkFilter, IndexedChunk
 from index.units import UnitIndex
 
 UNIT_VECTORS = "unit_vectors.npy"  # written by index.build once every unit has its vector
@@ -33,9 +34,7 @@ class SearchIndex:
         self.tokenizer = make_bm25_tokenizer(manifest.bm25_tokenizer)
         self._store = ChunkStore(folder / "chunks.sqlite", readonly=True)
         self.chunks: dict[int, IndexedChunk] = {c.row_id: c for c in self._store.all_chunks()}
-        self._dense: Any = dense.load(folder / "dense.faiss")
-        self._bm25, self._bm25_rows = sparse.load(folder / "bm25")
-        self._position = {int(row): i for i, row in enumerate(self._bm25_rows)}
+        self._open_search(folder)
         self._reports: dict[str, Report] = {}
         self._query_vectors: dict[str, np.ndarray] = {}
         self._query_lock = threading.Lock()
@@ -49,10 +48,29 @@ class SearchIndex:
         """Chunk and unit vectors still being embedded (0 once the index is complete)."""
         return self.manifest.pending_vectors
 
+    def _open_search(self, folder: Path) -> None:
+        """Load the FAISS and bm25s files of this version."""
+        self._dense: Any = dense.load(folder / "dense.faiss")
+        self._bm25, self._bm25_rows = sparse.load(folder / "bm25")
+        self._position = {int(row): i for i, row in enumerate(self._bm25_rows)}
+
     @classmethod
-    def open(cls, index_dir: Path, embedder: Embedder) -> SearchIndex:
-        """Open the live version; clear errors for a missing, damaged or incompatible index."""
-        layout = IndexLayout(index_dir)
+    def open(cls, index_dir: Path, embedder: Embedder, store: StoreSpec | None = None) -> SearchIndex:
+        """Open the live version of the index in the given store (local files by default).
+
+        Clear errors for a missing, damaged or incompatible index.
+        """
+        store = store or StoreSpec()
+        if store.kind == "milvus" and cls is SearchIndex:
+            from index.milvus_search import MilvusSearchIndex
+
+            return MilvusSearchIndex.open_in(index_dir, embedder, store)
+        return cls._open_live(index_dir, embedder, store)
+
+    @classmethod
+    def _open_live(cls, index_dir: Path, embedder: Embedder, store: StoreSpec,
+                   **extra: Any) -> SearchIndex:
+        layout = IndexLayout(store.folder(index_dir))
         for _attempt in range(3):  # a writer may swap versions between reading CURRENT and opening
             live = layout.live_version()
             if live is None:
@@ -60,10 +78,10 @@ class SearchIndex:
                                          f"--index {index_dir}")
             manifest = layout.read_manifest(live)
             wanted = Manifest.for_build(embedder, manifest.dense_kind, manifest.bm25_tokenizer,
-                                        manifest.chunk_tokens)
+                                        manifest.chunk_tokens, store.kind)
             manifest.ensure_compatible(wanted, index_dir)
             try:
-                return cls(live, manifest, embedder)
+                return cls(live, manifest, embedder, **extra)
             except FileNotFoundError:
                 continue
         raise UnusableIndexError(f"the index at {index_dir} kept changing while it was opened; try again")
@@ -106,13 +124,18 @@ class SearchIndex:
                 self._query_vectors.pop(next(iter(self._query_vectors)))
         return vector
 
-    def dense_search(self, query_vector: np.ndarray, k: int,
-                     allowed_rows: Sequence[int] | None = None) -> list[tuple[int, float]]:
-        """Top-k chunks by cosine similarity: (row id, score)."""
+    def dense_search(self, query_vector: np.ndarray, k: int, allowed_rows: Sequence[int] | None = None,
+                     where: ChunkFilter | None = None) -> list[tuple[int, float]]:
+        """Top-k chunks by cosine similarity: (row id, score).
+
+        allowed_rows restricts the search; where is the same restriction as metadata, for stores that
+        filter by expression (this one uses the rows).
+        """
         allowed = None if allowed_rows is None else np.asarray(allowed_rows, dtype=np.int64)
         return dense.search(self._dense, query_vector, k, allowed)
 
-    def bm25_search(self, query: str, k: int, allowed_rows: Sequence[int] | None = None) -> list[tuple[int, float]]:
+    def bm25_search(self, query: str, k: int, allowed_rows: Sequence[int] | None = None,
+                    where: ChunkFilter | None = None) -> list[tuple[int, float]]:
         """Top-k chunks by BM25: (row id, score), only chunks sharing a term with the query."""
         mask = None
         if allowed_rows is not None:

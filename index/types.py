@@ -17,6 +17,16 @@ class IndexedChunk:
 
 
 @dataclass(frozen=True, slots=True)
+class ChunkFilter:
+    """Metadata restrictions as the index layer states them (retriever.analysis.Filters, one layer down)."""
+
+    regions: tuple[str, ...] = ()
+    years: tuple[int, ...] = ()
+    kinds: tuple[str, ...] = ()  # section kinds
+    issuing_bodies: tuple[str, ...] = ()  # the issuing body contains any of these
+
+
+@dataclass(frozen=True, slots=True)
 class UpdateSummary:
     """What one `reportqa index` run did."""
 

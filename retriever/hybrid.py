@@ -12,6 +12,7 @@ import numpy as np
 from corpus.patterns import normalize_for_search
 from corpus.types import Report
 from index.search import SearchIndex
+from index.types import ChunkFilter
 from index.units import UnitIndex, bigrams
 from retriever.analysis import Filters
 from retriever.fusion import reciprocal_rank_fusion
@@ -116,19 +117,21 @@ class HybridRetriever:
         if allowed is not None and not allowed:
             return []
         pool = max(self.options.pool, k)
-        fused = self._fused_hits(query, allowed, pool, pool)
+        fused = self._fused_hits(query, allowed, pool, pool, chunk_filter(filters))
         spread = self._diversify([(h.row_id, h.score) for h in fused], k, spread=not filters.regions)
         by_row = {h.row_id: h for h in fused}
         return [by_row[row] for row, _ in spread]
 
     def chunk_scores(self, query: str, filters: Filters | None = None) -> ChunkScores:
         """Dense and BM25 scores of every chunk passing the filters (BM25 only where a term matched)."""
-        allowed = self.allowed_rows(filters or Filters())
+        filters = filters or Filters()
+        allowed = self.allowed_rows(filters)
         total = len(self.index.chunks) if allowed is None else len(allowed)
         if not total:
             return ChunkScores({}, {})
-        dense_hits = self.index.dense_search(self.index.embed_query(query), total, allowed)
-        bm25_hits = self.index.bm25_search(query, total, allowed)
+        where = chunk_filter(filters)
+        dense_hits = self.index.dense_search(self.index.embed_query(query), total, allowed, where)
+        bm25_hits = self.index.bm25_search(query, total, allowed, where)
         return ChunkScores(dict(dense_hits), dict(bm25_hits))
 
     def hits_for(self, rows: Sequence[int], scores: Mapping[int, float] | None = None) -> list[Hit]:
@@ -138,12 +141,14 @@ class HybridRetriever:
 
     def fused(self, query: str, filters: Filters | None = None, k: int = 10) -> list[Ranked]:
         """The fused ranking itself (what `reportqa search` shows and `retrieve` diversifies)."""
-        allowed = self.allowed_rows(filters or Filters())
+        filters = filters or Filters()
+        allowed = self.allowed_rows(filters)
         if allowed is not None and not allowed:
             return []
         pool = max(self.options.pool, k)
-        dense_hits = self.index.dense_search(self.index.embed_query(query), pool, allowed)
-        bm25_hits = self.index.bm25_search(query, pool, allowed)
+        where = chunk_filter(filters)
+        dense_hits = self.index.dense_search(self.index.embed_query(query), pool, allowed, where)
+        bm25_hits = self.index.bm25_search(query, pool, allowed, where)
         return [Ranked(row, score) for row, score in self._fuse(dense_hits, bm25_hits)][:k]
 
     def per_report(self, query: str, filters: Filters | None = None, per_report: int = 3) -> dict[str, list[Hit]]:
@@ -154,15 +159,19 @@ class HybridRetriever:
         if not rows:
             return {}
         out: dict[str, list[Hit]] = defaultdict(list)
-        for hit in self._fused_hits(query, rows, min(len(rows), 200), len(rows)):
+        for hit in self._fused_hits(query, allowed, min(len(rows), 200), len(rows), chunk_filter(filters)):
             if len(out[hit.chunk.source]) < per_report:
                 out[hit.chunk.source].append(hit)
         return dict(out)
 
-    def _fused_hits(self, query: str, allowed: Sequence[int] | None, dense_k: int, bm25_k: int) -> list[Hit]:
-        """Dense and BM25 rankings of the allowed rows, fused, as hits carrying all three scores."""
-        dense_hits = self.index.dense_search(self.index.embed_query(query), dense_k, allowed)
-        bm25_hits = self.index.bm25_search(query, bm25_k, allowed)
+    def _fused_hits(self, query: str, allowed: Sequence[int] | None, dense_k: int, bm25_k: int,
+                    where: ChunkFilter | None = None) -> list[Hit]:
+        """Dense and BM25 rankings of the allowed rows, fused, as hits carrying all three scores.
+
+        where states the same restriction as metadata, for stores that filter by expression (Milvus).
+        """
+        dense_hits = self.index.dense_search(self.index.embed_query(query), dense_k, allowed, where)
+        bm25_hits = self.index.bm25_search(query, bm25_k, allowed, where)
         dense_scores, bm25_scores = dict(dense_hits), dict(bm25_hits)
         return [self._hit(row, score, dense_scores.get(row), bm25_scores.get(row))
                 for row, score in self._fuse(dense_hits, bm25_hits)]
@@ -221,6 +230,13 @@ class HybridRetriever:
     def _hit(self, row: int, score: float, dense_score: float | None, bm25_score: float | None) -> Hit:
         item = self.index.chunks[row]
         return Hit(row, item.chunk, item.meta, score, dense_score, bm25_score)
+
+
+def chunk_filter(filters: Filters) -> ChunkFilter | None:
+    """The filters as the index layer states them (None when nothing is filtered)."""
+    if filters.is_empty():
+        return None
+    return ChunkFilter(filters.regions, filters.years, filters.kinds, filters.issuing_bodies)
 
 
 def convex_fusion(dense_hits: Sequence[tuple[int, float]], bm25_hits: Sequence[tuple[int, float]],

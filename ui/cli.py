@@ -25,7 +25,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     settings = Settings().with_overrides(index_dir=getattr(args, "index", None),
                                          max_file_mb=getattr(args, "max_file_mb", None),
                                          embedder=getattr(args, "embedder", None),
-                                         dense_index=getattr(args, "dense", None))
+                                         dense_index=getattr(args, "dense", None),
+                                         store=getattr(args, "store", None),
+                                         embed_workers=getattr(args, "workers", None))
     try:
         return int(args.handler(args, settings) or 0)
     except KeyboardInterrupt:
@@ -57,6 +59,7 @@ def _parser() -> argparse.ArgumentParser:
     index.add_argument("--max-file-mb", type=float, help="refuse files larger than this")
     index.add_argument("--text-only", action="store_true",
                        help="publish the searchable text stage and stop; vectors follow on the next run or in serve")
+    index.add_argument("--workers", type=int, help="processes embedding passages (default 1; REPORTQA_EMBED_WORKERS)")
     index.add_argument("--quiet", action="store_true", help="no progress bars")
     index.add_argument("--json", action="store_true", help="machine-readable summary")
     index.set_defaults(handler=commands.index)
@@ -134,6 +137,8 @@ def _parser() -> argparse.ArgumentParser:
 
 def _index_option(command: argparse.ArgumentParser) -> None:
     command.add_argument("--index", help="index folder (default: REPORTQA_INDEX_DIR or ~/.local/share/reportqa/index)")
+    command.add_argument("--store", help="where search runs: 'local' (default, FAISS + bm25s) or 'milvus:<uri>' "
+                                         "(a Milvus Lite .db file or http://host:19530; REPORTQA_STORE)")
 
 
 if __name__ == "__main__":

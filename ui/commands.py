@@ -36,7 +36,7 @@ def index(args: argparse.Namespace, settings: Settings) -> int:
     from index.build import update_index
     from ui.progress import StageBars
     from ui.render import print_update_summary, update_summary_json
-    from ui.setup import index_options, load_embedder
+    from ui.setup import embed_workers, index_options, load_embedder
 
     bars = StageBars(enabled=not (args.quiet or args.json))
 
@@ -48,7 +48,7 @@ def index(args: argparse.Namespace, settings: Settings) -> int:
     try:
         summary = update_index(settings.index_dir, args.paths, load_embedder(settings), index_options(settings),
                                rebuild=args.rebuild, progress=bars, vectors=not args.text_only,
-                               on_searchable=searchable)
+                               on_searchable=searchable, store=settings.store_spec(), workers=embed_workers(settings))
     finally:
         bars.close()
     if args.json:
@@ -162,7 +162,9 @@ def eval(args: argparse.Namespace, settings: Settings) -> int:
         places = PlaceForms.of_regions(pipeline.retriever.resolver.regions)
         variants = run_variants(systems[0][1], gold, runs[0].scores, report_text, places, args.k)
     if args.out:
-        command = f"reportqa eval --gold {args.gold} --index {settings.index_dir} --k {args.k} --out {args.out}"
+        store = "" if settings.store == "local" else f" --store {settings.store}"
+        command = (f"reportqa eval --gold {args.gold} --index {settings.index_dir}{store} --k {args.k} "
+                   f"--out {args.out}")
         write_report(runs, Path(args.out), args.gold, command, variants)
     if args.json:
         print(json.dumps(run_record(runs, variants), ensure_ascii=False, indent=2))
@@ -195,7 +197,8 @@ def serve(args: argparse.Namespace, settings: Settings) -> int:
         from index.build import update_index
         from ui.setup import index_options, load_embedder
 
-        update_index(settings.index_dir, args.corpus, load_embedder(settings), index_options(settings))
+        update_index(settings.index_dir, args.corpus, load_embedder(settings), index_options(settings),
+                     store=settings.store_spec())
     print(f"reportqa: serving on http://{settings.host}:{settings.port}/ (Ctrl-C stops)", flush=True)
     serve(settings)
     return 0

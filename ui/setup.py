@@ -9,6 +9,7 @@ from answer.pipeline import AnswerPipeline
 from corpus.ingest import IngestOptions
 from index.build import IndexOptions
 from index.embedders import Embedder, make_embedder
+from index.parallel import EmbedWorkers
 from index.search import SearchIndex
 from retriever.conversation import user_turns
 from ui.settings import Settings
@@ -24,9 +25,14 @@ def index_options(settings: Settings) -> IndexOptions:
     return IndexOptions(IngestOptions(settings.max_file_mb, settings.chunk_tokens), settings.dense_index)
 
 
+def embed_workers(settings: Settings) -> EmbedWorkers | None:
+    """Worker processes for embedding while indexing, when more than one is asked for."""
+    return EmbedWorkers(settings.embedder, settings.embed_workers) if settings.embed_workers > 1 else None
+
+
 def open_index(settings: Settings, embedder: Embedder | None = None) -> SearchIndex:
     """The live index at settings.index_dir."""
-    return SearchIndex.open(settings.index_dir, embedder or load_embedder(settings))
+    return SearchIndex.open(settings.index_dir, embedder or load_embedder(settings), settings.store_spec())
 
 
 def build_pipeline(settings: Settings, llm: bool = False) -> AnswerPipeline:
