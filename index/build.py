@@ -23,11 +23,12 @@ import numpy as np
 
 from corpus.ingest import IngestOptions, Progress, ReportFile, discover, ingest_file, page_progress
 from corpus.load import IngestError
-from corpus.types import Chunk, IngestedReport, ReportMeta, SkippedFile
+from corpus.types import Chunk, IngestedReport, Report, ReportMeta, SkippedFile
 from index import dense, sparse
 from index.analysis import Bm25Tokenizer, make_bm25_tokenizer
 from index.cache import EmbeddingCache
 from index.embedders import Embedder
+from index.figures import FIGURES_FILE, update_figures
 from index.layout import IndexLayout, Manifest, writer_lock
 from index.store import ChunkStore
 from index.types import UpdateSummary
@@ -139,6 +140,11 @@ def update_index(index_dir: Path, paths: Iterable[str | Path], embedder: Embedde
         unit_index(store).save(version)
         timings["units"] = time.perf_counter() - clock
 
+        clock = time.perf_counter()
+        _write_figures(version, live if not rebuild else None, store, [*removed, *replaced],
+                       [item.report for item in ingested])
+        timings["figures"] = time.perf_counter() - clock
+
         reports = store.fingerprints()
         store.close()
         manifest = wanted.with_corpus(reports, chunks=len(rows), paths=tuple(str(p.resolve()) for p in folders))
@@ -148,6 +154,17 @@ def update_index(index_dir: Path, paths: Iterable[str | Path], embedder: Embedde
             unchanged=tuple(sorted([*unchanged, *kept_failures])), skipped=tuple(skipped),
             warnings=tuple(w for item in ingested for w in item.warnings), reports=len(reports),
             chunks=len(rows), embedded=embedded, seconds=time.perf_counter() - started, timings=timings)
+
+
+def _write_figures(version: Path, live: Path | None, store: ChunkStore, stale: Sequence[str],
+                   fresh: Sequence[Report]) -> None:
+    """The figure table of the new version; a live version built before figures existed is extracted whole."""
+    previous = live / FIGURES_FILE if live is not None else None
+    if previous is not None and previous.exists():
+        update_figures(version / FIGURES_FILE, previous, stale, fresh)
+        return
+    everything = [r for r in (store.report(s) for s in store.sources()) if r is not None]
+    update_figures(version / FIGURES_FILE, None, (), everything)
 
 
 def unit_index(store: ChunkStore) -> UnitIndex:
