@@ -102,6 +102,10 @@ class FigureStore:
         sql += " ORDER BY source, start"
         return [_row(values) for values in self._db.execute(sql, params)]
 
+    def indicator_names(self) -> list[str]:
+        """Every distinct indicator name."""
+        return [n for (n,) in self._db.execute("SELECT DISTINCT indicator FROM figures")]
+
     def regions(self) -> dict[str, tuple[str, int | None]]:
         """Report file name -> (region, year) of every report with rows."""
         return {s: (r, y) for s, r, y in self._db.execute("SELECT DISTINCT source, region, year FROM figures")}

@@ -13,6 +13,7 @@ from corpus.types import Report
 from index import dense, sparse
 from index.analysis import make_bm25_tokenizer
 from index.embedders import Embedder
+from index.figures import FIGURES_FILE, FigureStore
 from index.layout import IndexLayout, IndexNotFoundError, Manifest, UnusableIndexError
 from index.store import ChunkStore
 from index.types import IndexedChunk
@@ -38,6 +39,8 @@ class SearchIndex:
         self._query_vectors: dict[str, np.ndarray] = {}
         self._query_lock = threading.Lock()
         self.units = UnitIndex.load(folder)
+        # A version built before figures were extracted has none until its next update.
+        self.figures = FigureStore(folder / FIGURES_FILE, readonly=True) if (folder / FIGURES_FILE).exists() else None
 
     @classmethod
     def open(cls, index_dir: Path, embedder: Embedder) -> SearchIndex:
@@ -59,8 +62,10 @@ class SearchIndex:
         raise UnusableIndexError(f"the index at {index_dir} kept changing while it was opened; try again")
 
     def close(self) -> None:
-        """Release the chunk store."""
+        """Release the chunk store and the figure table."""
         self._store.close()
+        if self.figures is not None:
+            self.figures.close()
 
     def __len__(self) -> int:
         return len(self.chunks)
