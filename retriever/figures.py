@@ -3,7 +3,7 @@
 Indicator names vary between reports (行政机关负责人出庭率 / 负责人出庭率, 人民调解成功率 /
 调解成功率). Two names are one indicator when one ends with the other (the head noun of Chinese
 noun phrases is at the end, so a shorter name of three characters or more is the same measure with
-less qualification) or when their character bigrams overlap strongly (Dice ≥ 0.6). A settings file
+less qualification) or when they end alike and their character bigrams overlap strongly (Dice ≥ 0.6). A settings file
 may name the group of any indicator explicitly (index.figures.load_overrides).
 """
 
@@ -56,10 +56,16 @@ def group_indicators(names: Sequence[str], overrides: Mapping[str, str] | None =
         return name
 
     free = [n for n in distinct if n not in overrides]
-    for i, a in enumerate(free):
-        for b in free[i + 1:]:
-            if find(a) != find(b) and same_indicator(normalize_for_search(a), normalize_for_search(b)):
-                parent[find(b)] = find(a)
+    # Only names ending in the same character can share a head noun: compare within those buckets.
+    buckets: dict[str, list[tuple[str, str]]] = {}
+    for name in free:
+        plain = normalize_for_search(name)
+        buckets.setdefault(plain[-1:], []).append((name, plain))
+    for bucket in buckets.values():
+        for i, (a, plain_a) in enumerate(bucket):
+            for b, plain_b in bucket[i + 1:]:
+                if find(a) != find(b) and same_indicator(plain_a, plain_b):
+                    parent[find(b)] = find(a)
     members: dict[str, list[str]] = {}
     for name in free:
         members.setdefault(find(name), []).append(name)

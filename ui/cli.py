@@ -135,6 +135,8 @@ def _parser() -> argparse.ArgumentParser:
     bench.add_argument("--synth-script", default="../shared/tools/synth_corpus.py",
                        help="the synthetic corpus generator")
     bench.add_argument("--raw-sample", type=int, default=1500, help="passages timed through the bare embedder")
+    bench.add_argument("--figures-only", action="store_true",
+                       help="only the figure table: extraction time and `reportqa figures` query latency")
     bench.set_defaults(handler=commands.bench)
     return parser
 

@@ -265,6 +265,6 @@ def bench(args: argparse.Namespace, settings: Settings) -> int:
     if args.synth_n and not script.is_file():
         raise UserFacingError(f"synthetic corpus generator not found: {script} (give --synth-script or --synth-n 0)")
     result = run_bench(Path(args.out), script if args.synth_n else None, args.synth_n, args.raw_sample,
-                       settings.embedder)
+                       settings.embedder, figures_only=args.figures_only)
     print(markdown_table(result))
     return 0
