@@ -1,10 +1,12 @@
 """Questions across reports about one figure (各地…分别是多少, 哪个最高, 比较甲和乙的…): a table from the figure table.
 
 The indicator asked about is the longest ending of a known indicator name the question contains
-(retriever.figures.asked_indicator); its rows are those of the indicator group of that name, in the
-unit the question asks for. The table has one row per report and indicator, sorted by value when the
-question asks for an order, each row quoting its clause with a citation marker; the places whose
-reports do not state the figure follow ("未见数据：…").
+(retriever.figures.asked_indicator), and it must make up most of the question's topic; its rows are
+those of the indicator group of that name, in the unit the question asks for. A comparison of named
+places is answered from the table only when the table has the figure of every place named; otherwise
+the prose builder, which reads each report's text, answers. The table has one row per report and
+indicator, sorted by value when the question asks for an order, each row quoting its clause with a
+citation marker; the places whose reports do not state the figure follow ("未见数据：…").
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from retriever.figures import MIN_HEAD, asked_indicator, group_indicators
 from retriever.intent import Intent
 
 UNSEEN_SHOWN = 30  # places named in the 未见数据 line; the rest are counted
+COVERAGE = 2 / 3  # share of the question's main topic the indicator found must make up
 
 
 class FigureTable(NamedTuple):
@@ -45,8 +48,9 @@ def figure_table(context: AnswerContext, plan: QueryPlan) -> FigureTable | None:
         return None
     names = store.indicator_names()
     term = asked_indicator(plan.resolved, names)
-    if not term:
-        return None
+    main_topic = max(plan.fragments, key=len, default="")
+    if not term or len(term) < COVERAGE * len(main_topic):
+        return None  # the known indicator is only part of what is asked (…规范性文件 for 清理废止规范性文件)
     candidates = store.rows(term[-MIN_HEAD:], year=None)
     groups = group_indicators([r.indicator for r in candidates])
     best = max(candidates, key=lambda r: _ending_shared(normalize_for_search(r.indicator), term), default=None)
@@ -58,7 +62,10 @@ def figure_table(context: AnswerContext, plan: QueryPlan) -> FigureTable | None:
         rows = in_unit or rows
     allowed = set(context.retriever.sources_matching(plan.filters))
     rows = _one_per_report_and_indicator([r for r in rows if r.source in allowed])
-    if len({r.source for r in rows}) < (1 if len(plan.filters.regions) >= 2 else 2):
+    if len(plan.filters.regions) >= 2:
+        if any(not any(r.region == region for r in rows) for region in plan.filters.regions):
+            return None  # a named place the table lacks: the prose builder searches its report's text
+    elif len({r.source for r in rows}) < 2:
         return None
     if plan.order:
         rows.sort(key=lambda r: (-r.value if plan.order == "desc" else r.value, r.source))
