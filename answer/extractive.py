@@ -38,7 +38,7 @@ class ExtractiveAnswerer:
         if not plan.parts and plan.intent not in (Intent.FILTER, Intent.SECTION):
             return abstain(context, plan, "没有从问题中识别出要查找的内容，请说明想了解哪方面的情况"
                                           "（例如：“哪些县设立了行政争议调解中心？”）。")
-        table = figures.figure_table(context, plan)
+        table = figures.figure_table(self.retriever, plan)
         if table is not None:
             return figures.build(context, plan, table)
         return BUILDERS[plan.intent](context, plan)

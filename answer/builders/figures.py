@@ -22,6 +22,7 @@ from index.figures import FigureRow
 from retriever.analysis import QueryPlan
 from retriever.figures import MIN_HEAD, asked_indicator, group_indicators
 from retriever.intent import Intent
+from retriever.types import Retriever
 
 UNSEEN_SHOWN = 30  # places named in the 未见数据 line; the rest are counted
 COVERAGE = 2 / 3  # share of the question's main topic the indicator found must make up
@@ -41,9 +42,9 @@ def asks_across_reports(plan: QueryPlan) -> bool:
     return plan.intent in (Intent.COMPARE, Intent.LIST) or plan.order is not None
 
 
-def figure_table(context: AnswerContext, plan: QueryPlan) -> FigureTable | None:
+def figure_table(retriever: Retriever, plan: QueryPlan) -> FigureTable | None:
     """The figure rows a cross-report question asks for, or None when the figure table cannot answer it."""
-    store = context.retriever.figures
+    store = retriever.figures
     if store is None or not asks_across_reports(plan):
         return None
     names = store.indicator_names()
@@ -60,7 +61,7 @@ def figure_table(context: AnswerContext, plan: QueryPlan) -> FigureTable | None:
     if plan.counters:
         in_unit = [r for r in rows if any(r.unit.endswith(c) for c in plan.counters)]
         rows = in_unit or rows
-    allowed = set(context.retriever.sources_matching(plan.filters))
+    allowed = set(retriever.sources_matching(plan.filters))
     rows = _one_per_report_and_indicator([r for r in rows if r.source in allowed])
     if len(plan.filters.regions) >= 2:
         if any(not any(r.region == region for r in rows) for region in plan.filters.regions):
