@@ -6,7 +6,7 @@ reports' clauses with the same fitted scorer (answer/scoring.py).
 
 from __future__ import annotations
 
-from answer.builders import BUILDERS
+from answer.builders import BUILDERS, figures
 from answer.builders.common import AnswerContext, ExtractiveOptions, abstain
 from answer.scoring import ClauseScorer, ScorerModel
 from answer.types import Answer
@@ -38,4 +38,7 @@ class ExtractiveAnswerer:
         if not plan.parts and plan.intent not in (Intent.FILTER, Intent.SECTION):
             return abstain(context, plan, "没有从问题中识别出要查找的内容，请说明想了解哪方面的情况"
                                           "（例如：“哪些县设立了行政争议调解中心？”）。")
+        table = figures.figure_table(self.retriever, plan)
+        if table is not None:
+            return figures.build(context, plan, table)
         return BUILDERS[plan.intent](context, plan)

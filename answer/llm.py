@@ -9,6 +9,7 @@ from typing import Any
 
 from pydantic import SecretStr
 
+from answer.builders.figures import figure_table
 from answer.evidence import CitationBook, passages_in_rank_order, sentences_of
 from answer.types import Answer
 from corpus.tokens import count_tokens
@@ -87,11 +88,16 @@ class LLMAnswerer:
         yield check_answer(plan, "".join(parts), hits)
 
     def candidates(self, plan: QueryPlan) -> list[Hit]:
-        """Retrieved passages; list questions also get each report's best passage so none is missed."""
+        """Retrieved passages; list questions also get each report's best passage so none is missed, and a
+        question across reports about one figure gets first the passage of every report stating it."""
         hits = self.retriever.retrieve(plan.resolved, plan.filters, self.config.max_passages)
         if plan.intent in ("list", "wording", "compare"):
             best = [h[0] for h in self.retriever.per_report(plan.resolved, plan.filters, per_report=1).values()]
             hits = _unique([*best, *hits])
+        table = figure_table(self.retriever, plan)
+        if table is not None:
+            stating = [self.retriever.hit_at(row.source, row.start) for row in table.rows]
+            hits = _unique([*(h for h in stating if h is not None), *hits])
         return hits
 
     def pack(self, hits: Sequence[Hit]) -> list[Hit]:

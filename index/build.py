@@ -32,11 +32,12 @@ import numpy as np
 
 from corpus.ingest import IngestOptions, Progress, ReportFile, discover, ingest_file, page_progress
 from corpus.load import IngestError
-from corpus.types import Chunk, IngestedReport, ReportMeta, SkippedFile
+from corpus.types import Chunk, IngestedReport, Report, ReportMeta, SkippedFile
 from index import dense, sparse
 from index.analysis import Bm25Tokenizer, make_bm25_tokenizer
 from index.cache import EmbeddingCache
 from index.embedders import Embedder
+from index.figures import FIGURES_FILE, update_figures
 from index.layout import IndexLayout, Manifest, writer_lock
 from index.parallel import EmbedWorkers, embed_batches
 from index.search import UNIT_VECTORS
@@ -166,6 +167,11 @@ def _update_text(index_dir: Path, paths: Iterable[str | Path], embedder: Embedde
         timings["units"] = time.perf_counter() - clock
 
         clock = time.perf_counter()
+        _write_figures(version, live if not rebuild else None, store, [*removed, *replaced],
+                       [item.report for item in ingested])
+        timings["figures"] = time.perf_counter() - clock
+
+        clock = time.perf_counter()
         cache = EmbeddingCache(layout.cache_path)
         pending = _write_vectors(version, store, units, embedder, cache, options.dense_kind)
         cache.close()
@@ -226,8 +232,9 @@ def _publish_vectors(layout: IndexLayout, live: Path, manifest: Manifest, embedd
                      cache: EmbeddingCache) -> None:
     """A copy of the live version with its dense index and unit vectors rebuilt from the cache."""
     version = layout.new_version()
-    for name in ("chunks.sqlite", "units.npz", "units.json"):
-        shutil.copyfile(live / name, version / name)
+    for name in ("chunks.sqlite", "units.npz", "units.json", FIGURES_FILE):
+        if (live / name).exists():
+            shutil.copyfile(live / name, version / name)
     shutil.copytree(live / "bm25", version / "bm25")
     store = ChunkStore(version / "chunks.sqlite", readonly=True)
     pending = _write_vectors(version, store, UnitIndex.load(version), embedder, cache, manifest.dense_kind)
@@ -278,6 +285,17 @@ def _write_unit_vectors(version: Path, units: UnitIndex, embedder: Embedder, cac
                   else np.zeros((0, embedder.dim), dtype=np.float32))
         np.save(version / UNIT_VECTORS, matrix.astype(np.float16))
     return missing_units
+
+
+def _write_figures(version: Path, live: Path | None, store: ChunkStore, stale: Sequence[str],
+                   fresh: Sequence[Report]) -> None:
+    """The figure table of the new version; a live version built before figures existed is extracted whole."""
+    previous = live / FIGURES_FILE if live is not None else None
+    if previous is not None and previous.exists():
+        update_figures(version / FIGURES_FILE, previous, stale, fresh)
+        return
+    everything = [r for r in (store.report(s) for s in store.sources()) if r is not None]
+    update_figures(version / FIGURES_FILE, None, (), everything)
 
 
 def unit_index(store: ChunkStore) -> UnitIndex:
@@ -397,6 +415,11 @@ def _update_milvus(index_dir: Path, paths: Iterable[str | Path], embedder: Embed
         _write_unit_vectors(version, units, embedder, cache)
         cache.close()
         timings["units"] = time.perf_counter() - clock
+
+        clock = time.perf_counter()
+        _write_figures(version, live if not rebuild else None, chunk_store, [*removed, *replaced],
+                       [item.report for item in ingested])
+        timings["figures"] = time.perf_counter() - clock
 
         reports = chunk_store.fingerprints()
         chunk_store.close()

@@ -13,6 +13,7 @@ from corpus.types import Report
 from index import dense, sparse
 from index.analysis import make_bm25_tokenizer
 from index.embedders import Embedder
+from index.figures import FIGURES_FILE, FigureStore
 from index.layout import IndexLayout, IndexNotFoundError, Manifest, UnusableIndexError
 from index.store import ChunkStore
 from index.stores import StoreSpec
@@ -42,6 +43,9 @@ class SearchIndex:
         vectors = folder / UNIT_VECTORS
         # float16, memory-mapped: only the rows a question scores are read.
         self.unit_vectors: np.ndarray | None = np.load(vectors, mmap_mode="r") if vectors.exists() else None
+        # A version built before figures were extracted has none until its next update.
+        self.figures = FigureStore(folder / FIGURES_FILE, readonly=True) if (folder / FIGURES_FILE).exists() else None
+
 
     @property
     def pending_vectors(self) -> int:
@@ -87,8 +91,10 @@ class SearchIndex:
         raise UnusableIndexError(f"the index at {index_dir} kept changing while it was opened; try again")
 
     def close(self) -> None:
-        """Release the chunk store."""
+        """Release the chunk store and the figure table."""
         self._store.close()
+        if self.figures is not None:
+            self.figures.close()
 
     def __len__(self) -> int:
         return len(self.chunks)

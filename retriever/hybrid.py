@@ -11,6 +11,7 @@ import numpy as np
 
 from corpus.patterns import normalize_for_search
 from corpus.types import Report
+from index.figures import FigureStore
 from index.search import SearchIndex
 from index.types import ChunkFilter
 from index.units import UnitIndex, bigrams
@@ -55,6 +56,11 @@ class HybridRetriever:
     def units(self) -> UnitIndex:
         """The evidence units of the index."""
         return self.index.units
+
+    @property
+    def figures(self) -> FigureStore | None:
+        """The figure table of the index."""
+        return self.index.figures
 
     def report(self, source: str) -> Report | None:
         """A report's canonical text and sections."""

@@ -11,6 +11,7 @@ import numpy as np
 from corpus.types import Chunk, Report, ReportMeta
 
 if TYPE_CHECKING:
+    from index.figures import FigureStore
     from index.units import UnitIndex
     from retriever.analysis import Filters
     from retriever.places import RegionResolver
@@ -73,6 +74,11 @@ class Retriever(Protocol):
 
     def sources_matching(self, filters: Filters) -> list[str]:
         """Reports whose metadata passes the filters."""
+        ...
+
+    @property
+    def figures(self) -> FigureStore | None:
+        """The figure table of the index (None for an index built before it existed)."""
         ...
 
     def report(self, source: str) -> Report | None:

@@ -84,6 +84,17 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("--llm", action="store_true", help="answer with the configured LLM (REPORTQA_LLM_*)")
     ask.set_defaults(handler=commands.ask)
 
+    figures = subcommands.add_parser("figures", help="figures stated in the reports, one row per report and indicator")
+    figures.add_argument("query", nargs="?", default="", help="part of an indicator name (败诉率); empty: all")
+    _index_option(figures)
+    figures.add_argument("--region", help="only reports of this region")
+    figures.add_argument("--year", type=int, help="only reports on this year")
+    figures.add_argument("--groups", help="TOML file naming indicator groups ([groups] \"负责人出庭率\" = \"…\")")
+    output = figures.add_mutually_exclusive_group()
+    output.add_argument("--json", action="store_true", help="JSON list of rows")
+    output.add_argument("--csv", action="store_true", help="CSV with a header row")
+    figures.set_defaults(handler=commands.figures)
+
     chat = subcommands.add_parser("chat", help="multi-turn conversation in the terminal")
     _index_option(chat)
     chat.add_argument("--llm", action="store_true", help="answer with the configured LLM (REPORTQA_LLM_*)")
@@ -93,6 +104,8 @@ def _parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--gold", help="gold JSONL (format of eval/gold/dev.jsonl)")
     evaluate.add_argument("--compare", nargs=2, metavar=("BEFORE", "AFTER"),
                           help="two metrics.json files (or --out folders): what changed")
+    evaluate.add_argument("--figures", help="figures gold JSONL: extraction precision and recall "
+                          "(default: figures.jsonl beside the --gold file, when it exists)")
     evaluate.add_argument("--no-baselines", action="store_true", help="skip the LangChain, BM25 and dense baselines")
     evaluate.add_argument("--no-variants", action="store_true",
                           help="skip the metamorphic check (every question re-asked in 9 rewrite families)")
@@ -131,6 +144,8 @@ def _parser() -> argparse.ArgumentParser:
                        help="the synthetic corpus generator")
     bench.add_argument("--raw-sample", type=int, default=1500, help="passages timed through the bare embedder")
     bench.add_argument("--embedder", help="the embedder measured (default: the configured one)")
+    bench.add_argument("--figures-only", action="store_true",
+                       help="only the figure table: extraction time and `reportqa figures` query latency")
     bench.set_defaults(handler=commands.bench)
     return parser
 

@@ -96,6 +96,28 @@ def ask(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def figures(args: argparse.Namespace, settings: Settings) -> int:
+    from index.figures import load_overrides
+    from ui.figures_view import figure_records, open_figures, records_csv, records_text
+
+    store = open_figures(settings.index_dir)
+    try:
+        from retriever.figures import find_figures
+
+        matches = find_figures(store, args.query, args.region, args.year,
+                               load_overrides(Path(args.groups) if args.groups else None))
+    finally:
+        store.close()
+    records = figure_records(matches)
+    if args.json:
+        print(json.dumps(records, ensure_ascii=False, indent=2))
+    elif args.csv:
+        print(records_csv(records), end="")
+    else:
+        print(records_text(records))
+    return 0
+
+
 def chat(args: argparse.Namespace, settings: Settings) -> int:
     from ui.render import print_answer
     from ui.setup import build_pipeline
@@ -134,8 +156,14 @@ def eval(args: argparse.Namespace, settings: Settings) -> int:
         before, after = (_metrics_record(Path(p)) for p in args.compare)
         print(compare_runs(before, after))
         return 0
+    figures_gold = Path(args.figures) if args.figures else None
+    if figures_gold is None and args.gold and (Path(args.gold).parent / "figures.jsonl").exists():
+        figures_gold = Path(args.gold).parent / "figures.jsonl"
     if not args.gold:
-        raise UserFacingError("give --gold FILE (or --compare BEFORE AFTER)")
+        if figures_gold is None:
+            raise UserFacingError("give --gold FILE, --figures FILE or --compare BEFORE AFTER")
+        print(_figure_scores(figures_gold, settings))
+        return 0
     from eval import baselines
     from eval.metrics import load_gold
     from eval.run import pipeline_ask, run_system
@@ -174,7 +202,25 @@ def eval(args: argparse.Namespace, settings: Settings) -> int:
             from eval.metamorphic import variants_table
 
             print("\n" + variants_table(variants))
+    if figures_gold is not None and not args.json:
+        print("\n" + _figure_scores(figures_gold, settings))
     return 0
+
+
+def _figure_scores(gold_path: Path, settings: Settings) -> str:
+    """Extraction precision and recall of the index's figure table on a figures gold set."""
+    from eval.figures import ExtractedFigure, load_gold_figures, score_figures
+    from ui.figures_view import open_figures
+
+    store = open_figures(settings.index_dir)
+    try:
+        rows = store.rows()
+    finally:
+        store.close()
+    extracted = [ExtractedFigure(r.source, r.indicator, r.value, r.unit, r.quote) for r in rows]
+    scores = score_figures(extracted, load_gold_figures(gold_path))
+    return (f"figures {gold_path}: precision {scores.precision:.3f} recall {scores.recall:.3f} "
+            f"({scores.matched} matched, {scores.extracted} extracted, {scores.gold} gold)")
 
 
 def _metrics_record(path: Path) -> dict:
@@ -231,6 +277,6 @@ def bench(args: argparse.Namespace, settings: Settings) -> int:
     if args.synth_n and not script.is_file():
         raise UserFacingError(f"synthetic corpus generator not found: {script} (give --synth-script or --synth-n 0)")
     result = run_bench(Path(args.out), script if args.synth_n else None, args.synth_n, args.raw_sample,
-                       settings.embedder)
+                       settings.embedder, figures_only=args.figures_only)
     print(markdown_table(result))
     return 0

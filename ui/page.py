@@ -36,6 +36,7 @@ UNTRANSLATED = {
     "Dataframe": "数据表", "Clear": "清除", "Remove": "移除", "Download": "下载", "Share": "分享",
     "Sort ascending": "升序排列", "Sort descending": "降序排列", "Clear sort": "取消排序",
     "Search": "搜索", "Filter": "筛选", "Select all": "全选", "Close": "关闭", "Copy conversation": "复制全部对话",
+    "Select column": "选择列", "Select row": "选择行",  # shown once a cell of a table is clicked (指标对比)
 }
 UNTRANSLATED_PREFIXES = {"bot's message: ": "回答：", "user's message: ": "提问："}
 _SCRIPT = """<script>(() => {

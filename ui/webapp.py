@@ -30,6 +30,7 @@ def build_app(service: AssistantService) -> Any:
     from ui.chat_tab import build_chat_tab
     from ui.corpus_tab import build_corpus_tab, report_lists
     from ui.evaluate_tab import build_evaluate_tab
+    from ui.figures_tab import build_figures_tab
     from ui.wording_tab import build_wording_tab
 
     with gr.Blocks(title="reportqa · 法治政府建设报告问答", analytics_enabled=False) as app:
@@ -38,6 +39,8 @@ def build_app(service: AssistantService) -> Any:
             chat = build_chat_tab(gr, service)
         with gr.Tab("原文表述", id="wording"):
             build_wording_tab(gr, service)
+        with gr.Tab("指标对比", id="figures"):
+            build_figures_tab(gr, service)
         with gr.Tab("报告库", id="corpus"):
             corpus = build_corpus_tab(gr, service, chat)
         with gr.Tab("评测", id="evaluate"):

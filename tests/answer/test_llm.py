@@ -94,3 +94,14 @@ def test_pipeline_stream_yields_deltas_then_the_answer(fake_index_dir: Path, ser
     assert all(isinstance(i, str) for i in items[:-1]) and len(items) > 3
     final = items[-1]
     assert not isinstance(final, str) and final.citations and final.timings_ms["total"] > 0
+
+
+def test_a_figure_across_reports_gives_the_model_every_stating_passage(fake_index_dir: Path,
+                                                                        server: FakeChatServer) -> None:
+    pipeline = _pipeline(fake_index_dir, server)
+    answerer = pipeline.answerer
+    assert isinstance(answerer, LLMAnswerer)
+    plan = pipeline.plan("各地行政机关负责人出庭率分别是多少？")
+    first = answerer.candidates(plan)[:2]
+    assert {h.meta.region for h in first} == {"南安市", "西湖区"}
+    assert all("出庭率" in h.chunk.text for h in first)

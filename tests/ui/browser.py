@@ -15,12 +15,13 @@ from tests.ui.conftest import Server
 
 CHROMIUM = Path("/usr/bin/chromium")
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
-TABS = ("问答", "原文表述", "报告库", "评测")
+TABS = ("问答", "原文表述", "指标对比", "报告库", "评测")
 # Latin words the page may show besides report text, file names, codes with digits (question ids such as d01)
 # and figures with their units (Gradio's timer "0.4s", file sizes "1.3 KB"): the product, formats, protocols.
-ALLOWED_LATIN = {"reportqa", "API", "CSV", "docx", "Markdown", "Word", "PDF", "pdf", "txt", "md", "html", "jsonl"}
+ALLOWED_LATIN = {"reportqa", "API", "CSV", "docx", "Markdown", "Word", "PDF", "pdf", "txt", "md", "html", "jsonl",
+                 "xlsx", "png", "jpg", "tif"}
 CODE = re.compile(r"\b[A-Za-z]+\d+\w*|\d[\d.,]*\s?(?:s|ms|B|KB|MB|GB)\b")
-FILE_NAME = re.compile(r"[\w.\-]+\.(?:txt|md|html?|docx|pdf|jsonl|csv)\b", re.IGNORECASE)
+FILE_NAME = re.compile(r"[\w.\-]+\.(?:txt|md|html?|docx|pdf|jsonl|csv|xlsx)\b", re.IGNORECASE)
 LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z'’\-]*")
 # Every visible text node, and the placeholder, tooltip and screen-reader label of every visible element.
 VISIBLE_TEXT = """() => {

@@ -70,6 +70,14 @@ def test_no_english_interface_text_in_any_tab(page: Any, tmp_path: Path) -> None
     page.wait_for_selector("#wording-results .wording-hit", timeout=60_000)
     seen += page.evaluate(VISIBLE_TEXT)
 
+    page.get_by_role("tab", name="指标对比").click()
+    page.fill("#figures-query textarea", "败诉率")
+    page.click("#figures-search")
+    page.wait_for_selector("#figures-svg", timeout=60_000)
+    page.locator("#figures-table").get_by_text("西湖区", exact=True).first.click()
+    page.wait_for_selector("#figures-clause mark", timeout=30_000)
+    seen += page.evaluate(VISIBLE_TEXT)
+
     page.get_by_role("tab", name="报告库").click()
     page.locator("#corpus-pick input").click()
     page.locator(".options li.item").first.click()
