@@ -203,7 +203,7 @@ class ClauseScorer:
         vectors = self.retriever.unit_vectors(ids)
         if vectors is None:
             return None
-        return vectors @ self.retriever.query_vector(" ".join([plan.resolved, *plan.context]))
+        return vectors @ self.retriever.query_vector(plan.content)
 
     def _promising(self, plan: QueryPlan, topic: Topic, ids: np.ndarray, chunks: ChunkScores) -> np.ndarray:
         """The best few units of each report and overall by the cheap (vectorised) features alone."""

@@ -73,6 +73,16 @@ class QueryPlan:
     scores: dict[str, float] = field(default_factory=dict)  # every intent's score, for debugging
 
     @property
+    def content(self) -> str:
+        """The question's places, years and topic (and topic carried from earlier turns), without the words
+        that only shape it, so 请问…, …请列出并给出出处 or a missing question mark search and score alike; a
+        question without topic words as asked."""
+        if not self.parts and not self.context:
+            return self.resolved
+        years = [f"{y}年" for y in self.years]
+        return " ".join([*self.filters.regions, *self.named_places, *years, *self.fragments, *self.context])
+
+    @property
     def fragments(self) -> tuple[str, ...]:
         """Every topic fragment of every part, in order, without repeats."""
         return tuple(dict.fromkeys(f for part in self.parts for f in part))

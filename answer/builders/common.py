@@ -66,13 +66,8 @@ class AnswerContext:
 
 
 def search_query(plan: QueryPlan) -> str:
-    """What is searched for: the question's places, years and topic (and topic carried from earlier turns),
-    without the words that only shape it, so 请问…, …请列出并给出出处 or a missing question mark retrieve the
-    same passages; a question without topic words is searched as asked."""
-    if not plan.parts and not plan.context:
-        return plan.resolved
-    years = [f"{y}年" for y in plan.years]
-    return " ".join([*plan.filters.regions, *plan.named_places, *years, *plan.fragments, *plan.context])
+    """What is searched for (QueryPlan.content): places, years and topic, not the words shaping the question."""
+    return plan.content
 
 
 @dataclass(frozen=True, slots=True)
