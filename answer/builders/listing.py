@@ -21,14 +21,19 @@ from answer.types import Answer
 from retriever.analysis import QueryPlan
 
 
+RELATIVE_SUPPORT = 0.4
+
+
 def build(context: AnswerContext, plan: QueryPlan) -> Answer:
     """A count, one line per report (best first), the rest folded into one line of names and markers."""
     scored = context.score(plan)
     units = context.retriever.units
     threshold = context.threshold("list")
     best = best_per_report(scored, units)
+    top = max((scored.support[positions[0]] for positions in best.values()), default=0.0)
+    # A report counts when its support passes the threshold and is not far below the best report's.
     ranked = sorted(((positions[0], source) for source, positions in best.items()
-                     if scored.support[positions[0]] >= threshold))
+                     if scored.support[positions[0]] >= max(threshold, RELATIVE_SUPPORT * top)))
     if not ranked:
         return abstain(context, plan, not_found(plan))
     spans = [(evidence_span(context, scored, position, plan), source) for position, source in ranked]
