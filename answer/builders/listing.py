@@ -20,7 +20,6 @@ from answer.features import states_figure
 from answer.types import Answer
 from retriever.analysis import QueryPlan
 
-
 RELATIVE_SUPPORT = 0.4
 
 
