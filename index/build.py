@@ -119,12 +119,7 @@ def _update_text(index_dir: Path, paths: Iterable[str | Path], embedder: Embedde
             old_fingerprints = old_store.fingerprints()
             old_store.close()
 
-        files, skipped = discover(folders)
-        files = [f for f in files if f.source not in excluded]
-        by_source = {f.source: f for f in files}
-        removed = sorted(set(old_fingerprints) - set(by_source))
-        todo = [f for f in files if old_fingerprints.get(f.source) != f.fingerprint]
-        unchanged = sorted(s for s, f in by_source.items() if old_fingerprints.get(s) == f.fingerprint)
+        skipped, removed, todo, unchanged = _compare(folders, excluded, old_fingerprints)
         if live is not None and not rebuild and not todo and not removed:
             manifest = layout.read_manifest(live)
             return UpdateSummary(unchanged=tuple(unchanged), skipped=tuple(skipped), reports=len(unchanged),
@@ -135,12 +130,8 @@ def _update_text(index_dir: Path, paths: Iterable[str | Path], embedder: Embedde
         clock = time.perf_counter()
         ingested, failed = _ingest_all(todo, options.ingest, embedder, progress)
         skipped += failed
-        failed_sources = {f.path for f in failed}
         timings["ingest"] = time.perf_counter() - clock
-        # A changed file that now fails keeps its previous version in the index: nothing is lost.
-        replaced = [item.report.source for item in ingested if item.report.source in old_fingerprints]
-        added = [item.report.source for item in ingested if item.report.source not in old_fingerprints]
-        kept_failures = [f.source for f in todo if str(f.path) in failed_sources and f.source in old_fingerprints]
+        replaced, added, kept_failures = _outcome(ingested, failed, todo, old_fingerprints)
 
         version = layout.new_version()
         store_path = version / "chunks.sqlite"
@@ -306,6 +297,30 @@ def unit_index(store: ChunkStore) -> UnitIndex:
     return build_units(reports, chunks)
 
 
+def _compare(folders: Sequence[Path], excluded: set[str], old_fingerprints: dict[str, str]
+             ) -> tuple[list[SkippedFile], list[str], list[ReportFile], list[str]]:
+    """The files under folders against the live version: skipped files, removed sources, files to ingest
+    (added or changed) and unchanged sources."""
+    files, skipped = discover(folders)
+    files = [f for f in files if f.source not in excluded]
+    by_source = {f.source: f for f in files}
+    removed = sorted(set(old_fingerprints) - set(by_source))
+    todo = [f for f in files if old_fingerprints.get(f.source) != f.fingerprint]
+    unchanged = sorted(s for s, f in by_source.items() if old_fingerprints.get(s) == f.fingerprint)
+    return list(skipped), removed, todo, unchanged
+
+
+def _outcome(ingested: Sequence[IngestedReport], failed: Sequence[SkippedFile], todo: Sequence[ReportFile],
+             old_fingerprints: dict[str, str]) -> tuple[list[str], list[str], list[str]]:
+    """Replaced and added sources, and changed files that now fail: those keep their previous version in the
+    index (nothing is lost)."""
+    failed_sources = {f.path for f in failed}
+    replaced = [item.report.source for item in ingested if item.report.source in old_fingerprints]
+    added = [item.report.source for item in ingested if item.report.source not in old_fingerprints]
+    kept_failures = [f.source for f in todo if str(f.path) in failed_sources and f.source in old_fingerprints]
+    return replaced, added, kept_failures
+
+
 def _ingest_all(files: Sequence[ReportFile], options: IngestOptions, embedder: Embedder,
                 progress: Progress | None) -> tuple[list[IngestedReport], list[SkippedFile]]:
     guards = [(embedder.count_tokens, embedder.max_tokens - CONTEXT_TOKEN_RESERVE)]
@@ -358,12 +373,7 @@ def _update_milvus(index_dir: Path, paths: Iterable[str | Path], embedder: Embed
             live_next_row = old_store.next_row_id()
             old_store.close()
 
-        files, skipped = discover(folders)
-        files = [f for f in files if f.source not in excluded]
-        by_source = {f.source: f for f in files}
-        removed = sorted(set(old_fingerprints) - set(by_source))
-        todo = [f for f in files if old_fingerprints.get(f.source) != f.fingerprint]
-        unchanged = sorted(s for s, f in by_source.items() if old_fingerprints.get(s) == f.fingerprint)
+        skipped, removed, todo, unchanged = _compare(folders, excluded, old_fingerprints)
         if live is not None and not rebuild and not todo and not removed:
             return UpdateSummary(unchanged=tuple(unchanged), skipped=tuple(skipped), reports=len(unchanged),
                                  chunks=layout.read_manifest(live).chunks, seconds=time.perf_counter() - started)
@@ -372,12 +382,8 @@ def _update_milvus(index_dir: Path, paths: Iterable[str | Path], embedder: Embed
         clock = time.perf_counter()
         ingested, failed = _ingest_all(todo, options.ingest, embedder, progress)
         skipped += failed
-        failed_sources = {f.path for f in failed}
         timings["ingest"] = time.perf_counter() - clock
-        # A changed file that now fails keeps its previous version in the index: nothing is lost.
-        replaced = [item.report.source for item in ingested if item.report.source in old_fingerprints]
-        added = [item.report.source for item in ingested if item.report.source not in old_fingerprints]
-        kept_failures = [f.source for f in todo if str(f.path) in failed_sources and f.source in old_fingerprints]
+        replaced, added, kept_failures = _outcome(ingested, failed, todo, old_fingerprints)
 
         version = layout.new_version()
         store_path = version / "chunks.sqlite"
