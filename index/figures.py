@@ -7,7 +7,6 @@ removed and changed reports and adds the rows of new ones, like the chunk store.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,6 +14,7 @@ from pathlib import Path
 from corpus.figures import extract_figures
 from corpus.patterns import normalize_for_search
 from corpus.types import Report
+from index.store import connect
 
 FIGURES_FILE = "figures.sqlite"
 _SCHEMA = """
@@ -57,11 +57,7 @@ class FigureStore:
 
     def __init__(self, path: Path, readonly: bool = False) -> None:
         self.path = path
-        if readonly:
-            self._db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
-        else:
-            self._db = sqlite3.connect(path, check_same_thread=False)
-            self._db.executescript(_SCHEMA)
+        self._db = connect(path, readonly, _SCHEMA)
 
     def close(self) -> None:
         """Close the database."""

@@ -25,16 +25,21 @@ CREATE INDEX IF NOT EXISTS chunks_by_source ON chunks(source);
 """
 
 
+def connect(path: Path, readonly: bool, schema: str) -> sqlite3.Connection:
+    """An index version's SQLite file: read-only, or writable with its schema created if missing."""
+    if readonly:
+        return sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+    db = sqlite3.connect(path, check_same_thread=False)
+    db.executescript(schema)
+    return db
+
+
 class ChunkStore:
     """One SQLite file of an index version."""
 
     def __init__(self, path: Path, readonly: bool = False) -> None:
         self.path = path
-        if readonly:
-            self._db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
-        else:
-            self._db = sqlite3.connect(path, check_same_thread=False)
-            self._db.executescript(_SCHEMA)
+        self._db = connect(path, readonly, _SCHEMA)
 
     def close(self) -> None:
         """Close the database."""
