@@ -111,7 +111,11 @@ def _lead(plan: QueryPlan, table: FigureTable) -> str:
         return f"{table.indicator}（{len({r.source for r in table.rows})}份报告载明）："
     top = table.rows[0]
     word, direction = ("最高", "从高到低") if plan.order == "desc" else ("最低", "从低到高")
-    return (f"{table.indicator}{word}的是**{top.region or top.source}**（{top.year}年报告）："
+    # Places tied at the top value are all named (南安 and 西湖 both at 100%), not just the first row's.
+    tied = [r for r in table.rows if (r.value, r.unit) == (top.value, top.unit)]
+    names = "、".join(f"**{r.region or r.source}**（{r.year}年报告）" for r in tied)
+    together = "并列" if len(tied) > 1 else ""
+    return (f"{table.indicator}{word}的是{names}{together}："
             f"{top.value_text}{top.unit}[1]。各报告数值如下（按数值{direction}）：")
 
 

@@ -50,3 +50,9 @@ def test_named_places_are_compared(pipeline: AnswerPipeline) -> None:
 def test_one_report_keeps_its_prose_answer(pipeline: AnswerPipeline) -> None:
     answer = pipeline.ask("诸暨市一审行政诉讼败诉率是多少？")
     assert "| 地区 |" not in answer.answer and "2.21%" in answer.answer
+
+
+def test_places_tied_at_the_top_are_all_named(pipeline: AnswerPipeline) -> None:
+    answer = pipeline.ask("哪个地方出庭率最高")
+    lead = answer.answer.split("\n")[0]
+    assert "**南安市**" in lead and "**西湖区**" in lead and "并列" in lead and "100%" in lead
