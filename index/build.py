@@ -485,7 +485,7 @@ def _fill_collection(store: StoreSpec, folder: Path, live: Path | None, live_man
         vectors_by_row = {r: cached[h] for r, h, _ in rows}
     else:
         vectors_by_row = dict(zip(new_rows, new_vectors, strict=True))
-    sync.insert(chunk_store, list(vectors_by_row), vectors_by_row, passage_text, progress)
+    sync.insert(chunk_store, {r: t for r, _, t in rows}, vectors_by_row, progress)
     sync.publish_stale(version, stale_rows)
     return sync
 

@@ -1,4 +1,10 @@
-"""One Milvus collection per index: chunk text with a jieba BM25 function, the dense vector, metadata fields.
+"""One Milvus collection per index: the chunk's BM25 terms with a BM25 function, the dense vector, metadata fields.
+
+BM25 runs on the same terms as the local store (rjieba words plus character bigrams, see index.analysis),
+so both stores rank alike. Milvus' own `jieba` analyser has no bigrams and, measured, changed answers
+(伊春's 行政执法监督联系点 joined the card question's list), and Milvus Lite offers no whitespace tokenizer
+to pass terms through as they are. Each term is therefore written as an opaque alphanumeric word (a hash
+of it) that Milvus' `standard` analyser keeps whole, on a Milvus server and in Milvus Lite alike.
 
 The same code talks to Milvus Lite (a local .db file, the `milvus-lite` package) and to a Milvus
 server or cluster (an http:// uri with a token). Install with `pip install 'reportqa[milvus]'`.
@@ -6,8 +12,8 @@ server or cluster (an http:// uri with a token). Install with `pip install 'repo
 
 from __future__ import annotations
 
+import hashlib
 import json
-import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,7 +28,8 @@ from index.types import ChunkFilter
 MAX_LIMIT = 16384
 INSERT_BATCH = 512
 COLLECTION_PREFIX = "reportqa_"
-_TEXT_MAX = 65535  # bytes of VARCHAR; a chunk of 160 tokens is a few kB
+_TEXT_MAX = 65535  # bytes of VARCHAR; a chunk of 160 tokens has some 400 terms of 18 bytes each
+TERMS_FIELD = "terms"
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,13 +37,18 @@ class ChunkRow:
     """What one chunk puts into the collection."""
 
     row_id: int
-    text: str  # normalised passage text, analysed by Milvus' jieba tokenizer for BM25
+    terms: Sequence[str]  # the chunk's BM25 terms (index.analysis), written with term_words
     vector: np.ndarray
     source: str
     region: str
     year: int | None
     kind: str
     issuer: str
+
+
+def term_words(terms: Sequence[str]) -> str:
+    """BM25 terms as one string of opaque words that Milvus' standard analyser splits back into the same terms."""
+    return " ".join("t" + hashlib.blake2b(t.encode(), digest_size=8).hexdigest() for t in terms)
 
 
 def filter_expression(where: ChunkFilter) -> str:
@@ -71,18 +83,17 @@ def connect(spec: StoreSpec) -> Any:
         raise ImportError("the Milvus store needs pymilvus and milvus-lite: pip install 'reportqa[milvus]'") from exc
     if not spec.is_server:
         Path(spec.uri).parent.mkdir(parents=True, exist_ok=True)
-        logging.getLogger("jieba").setLevel(logging.WARNING)
     return MilvusClient(uri=spec.uri, token=spec.token) if spec.token else MilvusClient(uri=spec.uri)
 
 
 def create_collection(client: Any, name: str, dim: int, dense_kind: str) -> None:
-    """An empty collection with the BM25 function over `text` and an exact (FLAT) or HNSW dense index."""
+    """An empty collection with the BM25 function over the term words and an exact (FLAT) or HNSW dense index."""
     from pymilvus import DataType, Function, FunctionType
 
     schema = client.create_schema(auto_id=False)
     schema.add_field("row_id", DataType.INT64, is_primary=True)
-    schema.add_field("text", DataType.VARCHAR, max_length=_TEXT_MAX, enable_analyzer=True,
-                     analyzer_params={"tokenizer": "jieba"})
+    schema.add_field(TERMS_FIELD, DataType.VARCHAR, max_length=_TEXT_MAX, enable_analyzer=True,
+                     analyzer_params={"tokenizer": "standard"})
     schema.add_field("sparse", DataType.SPARSE_FLOAT_VECTOR)
     schema.add_field("dense", DataType.FLOAT_VECTOR, dim=dim)
     schema.add_field("source", DataType.VARCHAR, max_length=1024)
@@ -91,7 +102,7 @@ def create_collection(client: Any, name: str, dim: int, dense_kind: str) -> None
     schema.add_field("kind", DataType.VARCHAR, max_length=64)
     schema.add_field("issuer", DataType.VARCHAR, max_length=512)
     schema.add_function(Function(name="text_bm25", function_type=FunctionType.BM25,
-                                 input_field_names=["text"], output_field_names=["sparse"]))
+                                 input_field_names=[TERMS_FIELD], output_field_names=["sparse"]))
     params = client.prepare_index_params()
     if dense_kind == "hnsw":
         params.add_index("dense", index_type="HNSW", metric_type="IP", params={"M": 32, "efConstruction": 80})
@@ -108,7 +119,8 @@ def insert(client: Any, name: str, rows: Sequence[ChunkRow],
     """Insert rows in batches (a bulk import of millions of chunks goes through here), reporting progress."""
     for start in range(0, len(rows), batch):
         client.insert(name, [
-            {"row_id": r.row_id, "text": r.text, "dense": np.asarray(r.vector, dtype=np.float32).tolist(),
+            {"row_id": r.row_id, TERMS_FIELD: term_words(r.terms),
+             "dense": np.asarray(r.vector, dtype=np.float32).tolist(),
              "source": r.source, "region": r.region, "year": r.year, "kind": r.kind, "issuer": r.issuer}
             for r in rows[start:start + batch]])
         if progress:
@@ -143,11 +155,17 @@ def dense_search(client: Any, name: str, vector: np.ndarray, k: int, expression:
     return [(int(hit["row_id"]), float(hit["distance"])) for hit in result[0]]
 
 
-def bm25_search(client: Any, name: str, query_text: str, k: int, expression: str) -> list[tuple[int, float]]:
+def has_terms(client: Any, name: str) -> bool:
+    """Whether the collection holds BM25 terms as this version writes them (not an older build's raw text)."""
+    fields = client.describe_collection(name).get("fields", [])
+    return any(f.get("name") == TERMS_FIELD for f in fields)
+
+
+def bm25_search(client: Any, name: str, terms: Sequence[str], k: int, expression: str) -> list[tuple[int, float]]:
     """Top-k (row id, BM25 score) among chunks sharing a term with the query."""
-    if not query_text.strip():
+    if not terms:
         return []
-    result = client.search(name, data=[query_text], anns_field="sparse", limit=min(k, MAX_LIMIT),
+    result = client.search(name, data=[term_words(terms)], anns_field="sparse", limit=min(k, MAX_LIMIT),
                            filter=expression, output_fields=["row_id"], search_params={"metric_type": "BM25"})
     # Milvus Lite reports BM25 as a negated distance (best most negative); a server reports the score itself.
     return [(int(hit["row_id"]), abs(float(hit["distance"]))) for hit in result[0] if hit["distance"]]

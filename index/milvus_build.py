@@ -9,15 +9,13 @@ next update deletes; a rebuild fills a new collection and drops the old one afte
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from corpus.ingest import Progress
-from corpus.patterns import normalize_for_search
-from corpus.types import Chunk, ReportMeta
 from index import milvus
 from index.layout import Manifest
 from index.milvus import ChunkRow
@@ -39,9 +37,10 @@ class CollectionSync:
 
     def prepare(self, live: Path | None, live_manifest: Manifest | None, live_next_row: int, version: Path,
                 dim: int, dense_kind: str) -> None:
-        """Reuse the live collection, cleaned of a killed update's rows, or create a new one."""
+        """Reuse the live collection, cleaned of a killed update's rows, or create a new one (also when the live
+        one was written by an older build, with raw text where BM25 terms now go)."""
         name = live_manifest.collection if live_manifest else ""
-        if live is not None and name and self.client.has_collection(name):
+        if live is not None and name and self.client.has_collection(name) and milvus.has_terms(self.client, name):
             self.collection = name
             stale = live / STALE_FILE
             if stale.exists():
@@ -54,12 +53,11 @@ class CollectionSync:
             self.client.drop_collection(self.collection)
         milvus.create_collection(self.client, self.collection, dim, dense_kind)
 
-    def insert(self, store: ChunkStore, rows: Sequence[int], vectors: dict[int, np.ndarray],
-               passage_text: Callable[[Chunk, ReportMeta], str], progress: Progress | None) -> None:
-        """Insert the given rows of the store in batches, each with its passage text (what BM25 analyses)."""
-        wanted = set(rows)
-        chunks = [c for c in store.all_chunks() if c.row_id in wanted]
-        milvus.insert(self.client, self.collection, [_row(c, vectors[c.row_id], passage_text) for c in chunks],
+    def insert(self, store: ChunkStore, terms: dict[int, list[str]], vectors: dict[int, np.ndarray],
+               progress: Progress | None) -> None:
+        """Insert the given rows of the store in batches, each with its BM25 terms and vector."""
+        chunks = [c for c in store.all_chunks() if c.row_id in vectors]
+        milvus.insert(self.client, self.collection, [_row(c, terms[c.row_id], vectors[c.row_id]) for c in chunks],
                       progress)
         self.client.flush(self.collection)
 
@@ -78,7 +76,7 @@ class CollectionSync:
         self.client.close()
 
 
-def _row(item: IndexedChunk, vector: np.ndarray, passage_text: Callable[[Chunk, ReportMeta], str]) -> ChunkRow:
+def _row(item: IndexedChunk, terms: list[str], vector: np.ndarray) -> ChunkRow:
     meta = item.meta
-    return ChunkRow(item.row_id, normalize_for_search(passage_text(item.chunk, meta)), vector, item.chunk.source,
+    return ChunkRow(item.row_id, terms, vector, item.chunk.source,
                     meta.region or "", meta.year, item.chunk.section_kind or "", meta.issuing_body or "")

@@ -44,6 +44,10 @@ class MilvusSearchIndex(SearchIndex):
             raise UnusableIndexError(f"the Milvus collection '{self.collection}' of the index at {folder} is missing "
                                      f"from {self.store.uri}. Rebuild it: reportqa index PATH... --store "
                                      f"milvus:{self.store.uri} --rebuild")
+        if not milvus.has_terms(self._client, self.collection):
+            raise UnusableIndexError(f"the Milvus collection '{self.collection}' of the index at {folder} was built "
+                                     f"by an older reportqa (BM25 over raw text). Rebuild it: reportqa index "
+                                     f"PATH... --store milvus:{self.store.uri} --rebuild")
         self._client.load_collection(self.collection)
 
     def close(self) -> None:
@@ -64,14 +68,14 @@ class MilvusSearchIndex(SearchIndex):
 
     def bm25_search(self, query: str, k: int, allowed_rows: Sequence[int] | None = None,
                     where: ChunkFilter | None = None) -> list[tuple[int, float]]:
-        """Top-k chunks by Milvus' BM25 (jieba analyser), the query's stop words dropped as locally."""
+        """Top-k chunks by Milvus' BM25 over the same query terms as the local store's."""
         if k <= 0 or not self.chunks:
             return []
         expression = self._expression(allowed_rows, where)
         if expression is None:
             return []
-        words = [t for t in self.tokenizer.tokenize(query) if not t.startswith("#")]
-        hits = milvus.bm25_search(self._client, self.collection, " ".join(words), k + _SLACK, expression)
+        hits = milvus.bm25_search(self._client, self.collection, self.tokenizer.tokenize(query), k + _SLACK,
+                                  expression)
         return self._own(hits, allowed_rows)[:k]
 
     def _expression(self, allowed_rows: Sequence[int] | None, where: ChunkFilter | None) -> str | None:

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from index.build import passage_text, update_index
-from index.layout import IndexLayout
+from index.layout import IndexLayout, UnusableIndexError
 from index.search import SearchIndex
 from index.stores import StoreSpec, parse_store
 from retriever.analysis import Filters
@@ -170,3 +170,32 @@ def test_rebuild_replaces_the_collection(tmp_path: Path, corpus: Path) -> None:
     # The local index of the same folder is untouched by the Milvus one, and vice versa.
     update_index(tmp_path / "i", [corpus], embedder)
     assert len(SearchIndex.open(tmp_path / "i", embedder)) == len(index)
+
+
+def test_a_collection_from_an_older_build_asks_for_a_rebuild(tmp_path: Path, corpus: Path) -> None:
+    """A collection whose BM25 field is the raw text (before the shared terms) is refused, naming the fix; the
+    next update replaces it."""
+    pytest.importorskip("milvus_lite", reason="the Milvus store needs the 'milvus' extra")
+    from pymilvus import DataType
+
+    store, embedder = parse_store(f"milvus:{tmp_path / 'm.db'}"), HashEmbedder()
+    update_index(tmp_path / "i", [corpus], embedder, store=store)
+    index = SearchIndex.open(tmp_path / "i", embedder, store)
+    name, client = index.collection, index._client
+    client.drop_collection(name)
+    schema = client.create_schema(auto_id=False)
+    schema.add_field("row_id", DataType.INT64, is_primary=True)
+    schema.add_field("text", DataType.VARCHAR, max_length=1024)
+    schema.add_field("dense", DataType.FLOAT_VECTOR, dim=embedder.dim)
+    params = client.prepare_index_params()
+    params.add_index("dense", index_type="FLAT", metric_type="IP")
+    client.create_collection(name, schema=schema, index_params=params)
+    index.close()
+    with pytest.raises(UnusableIndexError, match=r"older reportqa.*--rebuild"):
+        SearchIndex.open(tmp_path / "i", embedder, store)
+    # An update that changes a report fills a new collection and drops the old one (as --rebuild does).
+    shutil.copy(SAMPLES[3], corpus)
+    update_index(tmp_path / "i", [corpus], embedder, store=store)
+    index = SearchIndex.open(tmp_path / "i", embedder, store)
+    assert index.collection != name and not index._client.has_collection(name)
+    assert stored_rows(index) == set(index.chunks)
