@@ -50,6 +50,7 @@ if TYPE_CHECKING:
     from index.milvus_build import CollectionSync
 
 EMBED_BATCH = 32
+VECTOR_BATCH = 20000  # vectors read from the cache at a time when a version's dense files are written
 # Room left in the embedder's window for the context line put before each chunk.
 CONTEXT_TOKEN_RESERVE = 64
 
@@ -147,9 +148,8 @@ def _update_text(index_dir: Path, paths: Iterable[str | Path], embedder: Embedde
         timings["tokenize"] = time.perf_counter() - clock
 
         clock = time.perf_counter()
-        rows = store.tokens_and_hashes()
-        bm25 = sparse.build([tokens for _, _, tokens in rows])
-        sparse.save(bm25, np.asarray([r for r, _, _ in rows]), version / "bm25")
+        bm25, bm25_rows = sparse.build(store.iter_tokens())
+        sparse.save(bm25, bm25_rows, version / "bm25")
         timings["bm25"] = time.perf_counter() - clock
 
         clock = time.perf_counter()
@@ -170,13 +170,13 @@ def _update_text(index_dir: Path, paths: Iterable[str | Path], embedder: Embedde
 
         reports = store.fingerprints()
         store.close()
-        manifest = wanted.with_corpus(reports, chunks=len(rows), paths=tuple(str(p.resolve()) for p in folders))
+        manifest = wanted.with_corpus(reports, chunks=len(bm25_rows), paths=tuple(str(p.resolve()) for p in folders))
         layout.publish(version, replace(manifest, pending_vectors=pending))
         return UpdateSummary(
             added=tuple(sorted(added)), changed=tuple(sorted(replaced)), removed=tuple(removed),
             unchanged=tuple(sorted([*unchanged, *kept_failures])), skipped=tuple(skipped),
             warnings=tuple(w for item in ingested for w in item.warnings), reports=len(reports),
-            chunks=len(rows), pending_vectors=pending, seconds=time.perf_counter() - started, timings=timings)
+            chunks=len(bm25_rows), pending_vectors=pending, seconds=time.perf_counter() - started, timings=timings)
 
 
 def complete_vectors(index_dir: Path, embedder: Embedder, progress: Progress | None = None,
@@ -254,28 +254,37 @@ def _write_vectors(version: Path, store: ChunkStore, units: UnitIndex, embedder:
                    dense_kind: str) -> int:
     """dense.faiss over the chunks whose vectors are cached, unit_vectors.npy when every unit has one.
 
+    Vectors are read from the cache VECTOR_BATCH at a time, so memory stays flat however large the corpus.
     Returns how many chunk and unit vectors are still missing.
     """
-    rows = [(row, h) for row, h, _ in store.tokens_and_hashes()]
-    cached = cache.get_many(embedder.model_id, (h for _, h in rows), embedder.dim)
-    present = [(row, h) for row, h in rows if h in cached]
+    rows = store.row_hashes()
     faiss_index = dense.new_index(dense_kind, embedder.dim)
-    if present:
-        dense.add(faiss_index, [row for row, _ in present], np.stack([cached[h] for _, h in present]))
+    missing = 0
+    for start in range(0, len(rows), VECTOR_BATCH):
+        batch = rows[start:start + VECTOR_BATCH]
+        cached = cache.get_many(embedder.model_id, (h for _, h in batch), embedder.dim)
+        present = [(row, h) for row, h in batch if h in cached]
+        missing += len(batch) - len(present)
+        if present:
+            dense.add(faiss_index, [row for row, _ in present], np.stack([cached[h] for _, h in present]))
     dense.save(faiss_index, version / "dense.faiss")
-    return len(rows) - len(present) + _write_unit_vectors(version, units, embedder, cache)
+    return missing + _write_unit_vectors(version, units, embedder, cache)
 
 
 def _write_unit_vectors(version: Path, units: UnitIndex, embedder: Embedder, cache: EmbeddingCache) -> int:
-    """unit_vectors.npy when the cache holds every unit's vector; returns how many are missing."""
+    """unit_vectors.npy (float16) when the cache holds every unit's vector; returns how many are missing."""
     unit_hashes = [text_hash(t) for t in units.texts]
-    unit_cached = cache.get_many(embedder.model_id, unit_hashes, embedder.dim)
-    missing_units = sum(h not in unit_cached for h in unit_hashes)
-    if not missing_units:
-        matrix = (np.stack([unit_cached[h] for h in unit_hashes]) if unit_hashes
-                  else np.zeros((0, embedder.dim), dtype=np.float32))
-        np.save(version / UNIT_VECTORS, matrix.astype(np.float16))
-    return missing_units
+    matrix = np.zeros((len(unit_hashes), embedder.dim), dtype=np.float16)
+    missing = 0
+    for start in range(0, len(unit_hashes), VECTOR_BATCH):
+        batch = unit_hashes[start:start + VECTOR_BATCH]
+        cached = cache.get_many(embedder.model_id, batch, embedder.dim)
+        missing += sum(h not in cached for h in batch)
+        if not missing:
+            matrix[start:start + len(batch)] = np.stack([cached[h] for h in batch])
+    if not missing:
+        np.save(version / UNIT_VECTORS, matrix)
+    return missing
 
 
 def _write_figures(version: Path, live: Path | None, store: ChunkStore, stale: Sequence[str],
@@ -401,16 +410,11 @@ def _update_milvus(index_dir: Path, paths: Iterable[str | Path], embedder: Embed
         chunk_store.commit()
 
         rows = chunk_store.tokens_and_hashes()
-        sync = None
-        if store.kind == "milvus":
-            clock = time.perf_counter()
-            sync = _fill_collection(store, layout.root, live, live_manifest, live_next_row, version, chunk_store,
-                                    (embedder, cache), options.dense_kind, (rows, new_rows, new_vectors, stale_rows),
-                                    progress)
-            timings["milvus"] = time.perf_counter() - clock
-        else:
-            _write_local_search(version, live if not rebuild else None, options.dense_kind, (embedder, cache),
-                                (rows, new_rows, new_vectors, stale_rows), timings)
+        clock = time.perf_counter()
+        sync = _fill_collection(store, layout.root, live, live_manifest, live_next_row, version, chunk_store,
+                                (embedder, cache), options.dense_kind, (rows, new_rows, new_vectors, stale_rows),
+                                progress)
+        timings["milvus"] = time.perf_counter() - clock
         cache.close()
 
         clock = time.perf_counter()
@@ -430,11 +434,8 @@ def _update_milvus(index_dir: Path, paths: Iterable[str | Path], embedder: Embed
         reports = chunk_store.fingerprints()
         chunk_store.close()
         manifest = wanted.with_corpus(reports, chunks=len(rows), paths=tuple(str(p.resolve()) for p in folders))
-        if sync is not None:
-            manifest = replace(manifest, collection=sync.collection)
-        layout.publish(version, manifest)
-        if sync is not None:
-            sync.finish(version)
+        layout.publish(version, replace(manifest, collection=sync.collection))
+        sync.finish(version)
         return UpdateSummary(
             added=tuple(sorted(added)), changed=tuple(sorted(replaced)), removed=tuple(removed),
             unchanged=tuple(sorted([*unchanged, *kept_failures])), skipped=tuple(skipped),
@@ -443,30 +444,6 @@ def _update_milvus(index_dir: Path, paths: Iterable[str | Path], embedder: Embed
 
 
 RowChanges = tuple[list[tuple[int, str, list[str]]], list[int], np.ndarray, list[int]]  # all, new, vectors, stale
-
-
-def _write_local_search(version: Path, live: Path | None, dense_kind: str, embedding: tuple[Embedder, EmbeddingCache],
-                        changes: RowChanges, timings: dict[str, float]) -> None:
-    """dense.faiss (updated in place when the kind allows removal) and bm25/ for a new local version."""
-    embedder, cache = embedding
-    rows, new_rows, new_vectors, stale_rows = changes
-    clock = time.perf_counter()
-    if live is not None and dense.supports_removal(dense_kind):
-        faiss_index = dense.load(live / "dense.faiss")
-        dense.remove(faiss_index, stale_rows)
-        dense.add(faiss_index, new_rows, new_vectors)
-    else:
-        faiss_index = dense.new_index(dense_kind, embedder.dim)
-        cached = cache.get_many(embedder.model_id, (h for _, h, _ in rows), embedder.dim)
-        all_vectors = np.stack([cached[h] for _, h, _ in rows]) if rows else np.zeros((0, embedder.dim))
-        dense.add(faiss_index, [r for r, _, _ in rows], all_vectors)
-    dense.save(faiss_index, version / "dense.faiss")
-    timings["dense"] = time.perf_counter() - clock
-
-    clock = time.perf_counter()
-    bm25 = sparse.build([tokens for _, _, tokens in rows])
-    sparse.save(bm25, np.asarray([r for r, _, _ in rows]), version / "bm25")
-    timings["bm25"] = time.perf_counter() - clock
 
 
 def _fill_collection(store: StoreSpec, folder: Path, live: Path | None, live_manifest: Manifest | None,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict
 from pathlib import Path
 
@@ -95,6 +95,16 @@ class ChunkStore:
                           tuple(tuple(s) for s in json.loads(spans)), n_tokens)
             out.append(IndexedChunk(row_id, chunk, metas[source]))
         return out
+
+    def row_hashes(self) -> list[tuple[int, str]]:
+        """(row id, embedding hash) of every chunk, by row id."""
+        return list(self._db.execute("SELECT row_id, embed_hash FROM chunks ORDER BY row_id"))
+
+    def iter_tokens(self) -> Iterator[tuple[int, list[str]]]:
+        """(row id, BM25 tokens) of every chunk, by row id, one at a time (a large corpus's tokens never all
+        sit in memory as strings)."""
+        for row_id, tokens in self._db.execute("SELECT row_id, bm25_tokens FROM chunks ORDER BY row_id"):
+            yield row_id, tokens.split(" ") if tokens else []
 
     def tokens_and_hashes(self) -> list[tuple[int, str, list[str]]]:
         """(row id, embedding hash, BM25 tokens) of every chunk, by row id."""

@@ -1,0 +1,52 @@
+"""BM25 built from token ids read one chunk at a time scores exactly as bm25s indexing the token strings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from index import sparse
+from index.analysis import Bm25Tokenizer
+from index.layout import IndexLayout
+from index.store import ChunkStore
+
+
+@pytest.mark.parametrize("query", ["行政争议调解中心", "法律明白人", "伊春仲裁委员会", "败诉率 调撤率"])
+def test_streamed_ids_score_as_bm25s_over_strings(fake_index_dir: Path, query: str) -> None:
+    import bm25s
+
+    live = IndexLayout(fake_index_dir).live_version()
+    assert live is not None
+    store = ChunkStore(live / "chunks.sqlite", readonly=True)
+    rows = list(store.iter_tokens())
+    store.close()
+    model, row_ids = sparse.build(iter(rows))
+    reference = bm25s.BM25()
+    reference.index([tokens or [""] for _, tokens in rows], show_progress=False)
+    terms = [t for t in Bm25Tokenizer(bigrams=True).tokenize(query) if t in reference.vocab_dict]
+    assert terms and list(row_ids) == [row for row, _ in rows]
+    np.testing.assert_allclose(model.get_scores(terms), reference.get_scores(terms), rtol=1e-6)
+
+
+def test_an_empty_chunk_and_an_empty_corpus_still_index() -> None:
+    model, row_ids = sparse.build(iter([(4, ["诸暨", "#诸暨"]), (7, [])]))
+    assert list(row_ids) == [4, 7] and model.get_scores(["诸暨"])[0] > 0
+    model, row_ids = sparse.build(iter([]))
+    assert len(row_ids) == 0 and sparse.search(model, row_ids, ["诸暨"], 3) == []
+
+
+def test_unit_postings_list_exactly_the_units_holding_each_bigram(fake_index_dir: Path) -> None:
+    """The evidence units' bigram postings (built from flat arrays) against a scan of every unit's text."""
+    from index.units import UnitIndex, bigrams
+
+    live = IndexLayout(fake_index_dir).live_version()
+    assert live is not None
+    units = UnitIndex.load(live)
+    grams = [bigrams(t) for t in units.texts]
+    for term in ["调解", "诸暨", "33", "率%", "仲裁", "钉钉"]:
+        expected = [i for i, g in enumerate(grams) if term in g]
+        assert units.unit_bigrams.items(term).tolist() == expected
+    assert list(units.unit_bigrams.vocab) == sorted(units.unit_bigrams.vocab)
+    assert units.unit_bigrams.df("没有这个") == 0 and len(units.unit_bigrams.items("没有这个")) == 0
