@@ -14,9 +14,10 @@ from answer.builders.common import (
     span_text,
 )
 from answer.evidence import CitationBook
+from answer.features import counter_pattern
 from answer.types import Answer
-from corpus.patterns import has_figure
 from retriever.analysis import QueryPlan
+from retriever.cues import COUNTERS
 from retriever.intent import Intent
 
 DISTINCT_TRIES = 4
@@ -38,10 +39,12 @@ def facts(context: AnswerContext, plan: QueryPlan, threshold_name: str = "answer
 
     A part whose best clause another part already quotes takes its next best that clears the bar (…一审
     行政诉讼有多少件？调撤率多少: two clauses, not one quoted twice). A question asking how many needs a
-    span that states a figure. A clause ranked nearly as high as the best is quoted too.
+    span that states a quantity: a figure with the unit asked for (多少次 -> 972人次) or, none asked, any unit.
+    A clause ranked nearly as high as the best is quoted too.
     """
     threshold = context.threshold(threshold_name)
     needs_figure = plan.wants_figure and plan.intent in (Intent.NUMERIC, Intent.COMPARE)
+    quantity = counter_pattern(_units(plan.counters))  # a count, amount or rate, not 1+3+N
     parts = range(len(plan.parts)) if len(plan.parts) > 1 else [None]
     chosen: list[Span] = []
     for part in parts:
@@ -52,13 +55,20 @@ def facts(context: AnswerContext, plan: QueryPlan, threshold_name: str = "answer
             if scored.support[position] < threshold or (taken and logits[0] - logits[position] > TIE_GAP):
                 break
             span = evidence_span(context, scored, position, plan)
-            if needs_figure and not has_figure(span_text(context, span)):
+            if needs_figure and not quantity.search(span_text(context, span)):
                 continue
             if any(_overlaps(span, other) for other in chosen):
                 continue
             chosen.append(span)
             taken += 1
     return chosen
+
+
+def _units(asked: tuple[str, ...]) -> tuple[str, ...]:
+    """The units a figure may be stated in: those asked and the compounds ending in one (次: 人次, 场次), or any."""
+    if not asked:
+        return (*COUNTERS, "%")
+    return (*asked, *(unit for unit in COUNTERS if unit not in asked and unit.endswith(asked)))
 
 
 def _overlaps(a: Span, b: Span) -> bool:

@@ -58,6 +58,15 @@ def test_an_effect_question_quotes_the_outcome(pipeline: AnswerPipeline) -> None
     assert "7件高败诉风险案件已全部成功" in answer.answer and {c.region for c in answer.citations} == {"诸暨市"}
 
 
+@pytest.mark.parametrize("question", ["诸暨和西湖的合法性审查事项哪个多？", "合法性审查事项总量，诸暨和西湖谁多"])
+def test_a_comparison_quotes_each_place_figure_in_one_unit(pipeline: AnswerPipeline, question: str) -> None:
+    """西湖's best clause on 合法性审查 is 编发3期《…专报》; the figure to set against 诸暨's 3749件 is 3442件."""
+    answer = pipeline.ask(question)
+    assert "3749件" in answer.answer and "3442件" in answer.answer
+    assert {c.region for c in answer.citations} == {"诸暨市", "西湖区"}
+    _verbatim(pipeline, answer)
+
+
 @pytest.mark.xfail(strict=True, reason="known failure: 柯城's support is under 0.4 of the best report's, so the "
                    "list's relative-support rule (which keeps the card question's list precise) drops it")
 def test_a_synonym_in_the_report_still_counts(pipeline: AnswerPipeline) -> None:
