@@ -26,6 +26,7 @@ from retriever.types import ChunkScores, Retriever
 MODEL_FILE = Path(__file__).with_name("scorer.json")
 FULL_FEATURES_LIMIT = 2500  # above this many candidate units, only the most promising get every feature
 PER_REPORT_KEEP, GLOBAL_KEEP = 8, 400
+IN_THE_RUNNING = 0.5  # share of the best unit's cheap score a report's best unit needs to keep its own units
 
 
 # The support model judges a report's best unit on what says whether it answers at all — how much of the
@@ -164,13 +165,14 @@ class ClauseScorer:
         return ids
 
     def features(self, plan: QueryPlan, chunks: ChunkScores, filters: Filters,
-                 part: int | None = None) -> tuple[np.ndarray, np.ndarray, Topic]:
-        """Candidate unit ids and their feature rows (the most promising only, for a large corpus)."""
+                 part: int | None = None, per_report: bool = True) -> tuple[np.ndarray, np.ndarray, Topic]:
+        """Candidate unit ids and their feature rows (the most promising only, for a large corpus: the best
+        overall and, with per_report, the best of each report in the running)."""
         units = self.retriever.units
         topic = topic_of(plan, units, part)
         ids = self.candidates(filters)
         if len(ids) > FULL_FEATURES_LIMIT:
-            ids = self._promising(plan, topic, ids, chunks)
+            ids = self._promising(topic, ids, chunks, per_report)
         if not self.model.dense:
             chunks = ChunkScores({}, chunks.bm25)
         similarity = self.unit_similarity(plan, ids) if self.model.dense else None
@@ -181,7 +183,7 @@ class ClauseScorer:
 
     def best_logit(self, plan: QueryPlan, chunks: ChunkScores, filters: Filters, part: int | None = None) -> float:
         """The best ranking logit among the units the filters allow (the corpus reference for support)."""
-        _, features, _ = self.features(plan, chunks, filters, part)
+        _, features, _ = self.features(plan, chunks, filters, part, per_report=False)
         return float(self.model.rank.logit(features).max()) if len(features) else float("-inf")
 
     def score(self, plan: QueryPlan, chunks: ChunkScores, filters: Filters | None = None,
@@ -205,21 +207,40 @@ class ClauseScorer:
             return None
         return vectors @ self.retriever.query_vector(plan.content)
 
-    def _promising(self, plan: QueryPlan, topic: Topic, ids: np.ndarray, chunks: ChunkScores) -> np.ndarray:
-        """The best few units of each report and overall by the cheap (vectorised) features alone."""
+    def _promising(self, topic: Topic, ids: np.ndarray, chunks: ChunkScores, per_report: bool) -> np.ndarray:
+        """The best units overall and the best few of each report in the running, by the cheap (vectorised)
+        features alone. A report is in the running when its best unit comes within IN_THE_RUNNING of the best
+        unit's cheap score: at 1000 reports most say nothing on the question, and giving each of them
+        PER_REPORT_KEEP units every feature made a list question take a second."""
         units = self.retriever.units
         in_unit, in_context = presence(topic, units, ids)
         weights = np.fromiter(topic.bigrams.values(), dtype=np.float64, count=len(topic.bigrams))
         total = topic.total or 1.0
         quick = (in_unit @ weights + 0.5 * ((in_context & ~in_unit) @ weights)) / total
         bm25_best = max(chunks.bm25.values(), default=0.0) or 1.0
-        quick += 0.3 * np.asarray([chunks.bm25.get(int(r), 0.0) for r in units.row[ids]]) / bm25_best
+        quick += 0.3 * _by_row(chunks.bm25, units.row[ids]) / bm25_best
         order = np.argsort(-quick, kind="stable")
         keep = set(order[:GLOBAL_KEEP].tolist())
-        taken: dict[int, int] = {}
-        for position in order:
-            source = int(units.source_id[ids[position]])
-            if taken.get(source, 0) < PER_REPORT_KEEP:
-                taken[source] = taken.get(source, 0) + 1
-                keep.add(int(position))
+        if per_report and len(order):
+            floor = IN_THE_RUNNING * quick[order[0]]
+            taken: dict[int, int] = {}
+            sources = units.source_id[ids]
+            for position in order:
+                if quick[position] < floor:
+                    break
+                source = int(sources[position])
+                if taken.get(source, 0) < PER_REPORT_KEEP:
+                    taken[source] = taken.get(source, 0) + 1
+                    keep.add(int(position))
         return ids[sorted(keep)]
+
+
+def _by_row(scores: dict[int, float], rows: np.ndarray) -> np.ndarray:
+    """scores[row] for each row (0 where a row has none), without a Python loop over the rows."""
+    if not scores or not len(rows):
+        return np.zeros(len(rows))
+    keys = np.fromiter(scores.keys(), dtype=np.int64, count=len(scores))
+    values = np.fromiter(scores.values(), dtype=np.float64, count=len(scores))
+    table = np.zeros(max(int(keys.max()), int(rows.max())) + 1)
+    table[keys] = values
+    return table[rows]

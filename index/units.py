@@ -148,7 +148,8 @@ class UnitIndex:
 
     def units_of(self, sources: Iterable[str]) -> np.ndarray:
         """Ids of the units of these reports."""
-        wanted = {self.sources.index(s) for s in sources if s in self.sources}
+        position = {s: i for i, s in enumerate(self.sources)}
+        wanted = {position[s] for s in sources if s in position}
         return np.flatnonzero(np.isin(self.source_id, list(wanted)))
 
     def save(self, folder: Path) -> None:
