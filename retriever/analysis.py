@@ -151,6 +151,7 @@ def analyze(question: str, resolver: RegionResolver, history: Sequence[str] = ()
     if explicit is not None:
         filters = filters.merged(explicit)
     unquoted = re.sub(r'"[^"]{1,40}"', "“”", resolved)
+    order = next((name for name, cue in ORDER_CUES if cue.search(unquoted)), None)  # 最高, 谁多, 哪个多
     counters = tuple(m.group(1) for m in _COUNTER.finditer(resolved))
     if any(part and _RATE.search(part[-1]) for part in parts):
         counters = (*counters, "%")  # a rate (纠错率, 占比) is stated as a percentage
@@ -160,8 +161,8 @@ def analyze(question: str, resolver: RegionResolver, history: Sequence[str] = ()
         quoted=tuple(re.findall(r'"([^"]{2,40})"', resolved)), topic=" ".join(f for p in parts for f in p),
         parts=parts, context=context, years=tuple(y for y in years if y not in report_years or topic_chars),
         relative_years=tuple(dict.fromkeys(offset for word, offset in _RELATIVE_YEARS.items() if word in resolved)),
-        wants_figure=_asks_quantity(scores.families, parts), wants_outcome=any(w in resolved for w in OUTCOME),
-        order=next((name for name, cue in ORDER_CUES if cue.search(unquoted)), None), counters=counters,
+        wants_figure=_asks_quantity(scores.families, parts) or (order is not None and intent is Intent.COMPARE),
+        wants_outcome=any(w in resolved for w in OUTCOME), order=order, counters=counters,
         scores={str(k): v for k, v in scores.scores.items()})
 
 

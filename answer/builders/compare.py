@@ -2,30 +2,31 @@
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from dataclasses import replace
 
 from answer.builders.common import AnswerContext, Span, abstain, answered, not_found, owner, quote, span_text
-from answer.builders.facts import facts
+from answer.builders.facts import facts, quantity_pattern
 from answer.evidence import CitationBook
 from answer.types import Answer
 from retriever.analysis import QueryPlan
 from retriever.cues import COUNTERS
 
-# A figure with its unit (3749件, 33.51%), the longest unit first (人次 before 人).
-_QUANTITY = re.compile(r"\d(?:万)?(" + "|".join(map(re.escape, sorted({*COUNTERS, "%"}, key=len, reverse=True)))
-                       + ")")
+ANY_UNIT = (*COUNTERS, "%")
+_QUANTITY = quantity_pattern(ANY_UNIT)
 
 
 def build(context: AnswerContext, plan: QueryPlan) -> Answer:
     """For each named region, the spans answering each part of the question, or a note that none does.
 
-    Figures compared must be in one unit: when the question names none (谁多, 哪个多), a place whose best
-    clause gives another unit is asked again in the unit the others state (3749件, not 编发3期).
+    Figures set in order (谁多, 哪个多) must be in one unit: when the question names none, each place's figure
+    is one with a unit, and a place whose best gives another unit is asked again in the unit the others
+    state (3749件 against 3442件, not 编发3期).
     """
-    spans_by_region = {region: _facts_of(context, plan, region) for region in plan.filters.regions}
-    if plan.wants_figure and not plan.counters:
+    by_unit = plan.order is not None and not plan.counters
+    spans_by_region = {region: _facts_of(context, plan, region, ANY_UNIT if by_unit else ())
+                       for region in plan.filters.regions}
+    if by_unit:
         spans_by_region = _in_one_unit(context, plan, spans_by_region)
     book = CitationBook()
     lines: list[str] = []
@@ -45,16 +46,15 @@ def _in_one_unit(context: AnswerContext, plan: QueryPlan, spans_by_region: dict[
     no unit is stated by every place."""
     stated = {region: _units(context, spans) for region, spans in spans_by_region.items()}
     for unit, _ in Counter(u for units in stated.values() for u in units).most_common():
-        asked = replace(plan, counters=(unit,))
-        found = {region: spans if unit in stated[region] else _facts_of(context, asked, region)
+        found = {region: spans if unit in stated[region] else _facts_of(context, plan, region, (unit,))
                  for region, spans in spans_by_region.items()}
         if all(unit in _units(context, spans) for spans in found.values()):
             return found
     return spans_by_region
 
 
-def _facts_of(context: AnswerContext, plan: QueryPlan, region: str) -> list[Span]:
-    return facts(context, replace(plan, filters=replace(plan.filters, regions=(region,))), "list")
+def _facts_of(context: AnswerContext, plan: QueryPlan, region: str, units: tuple[str, ...]) -> list[Span]:
+    return facts(context, replace(plan, filters=replace(plan.filters, regions=(region,))), "list", units)
 
 
 def _units(context: AnswerContext, spans: list[Span]) -> set[str]:

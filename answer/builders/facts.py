@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from answer.builders.common import (
     AnswerContext,
     Span,
@@ -14,8 +16,8 @@ from answer.builders.common import (
     span_text,
 )
 from answer.evidence import CitationBook
-from answer.features import counter_pattern
 from answer.types import Answer
+from corpus.patterns import has_figure
 from retriever.analysis import QueryPlan
 from retriever.cues import COUNTERS
 from retriever.intent import Intent
@@ -34,17 +36,19 @@ def build(context: AnswerContext, plan: QueryPlan) -> Answer:
     return answered(context, plan, "\n".join(lines), book)
 
 
-def facts(context: AnswerContext, plan: QueryPlan, threshold_name: str = "answer") -> list[Span]:
+def facts(context: AnswerContext, plan: QueryPlan, threshold_name: str = "answer",
+          units: tuple[str, ...] = ()) -> list[Span]:
     """The best span of each part of the question that clears the threshold, without repeats.
 
     A part whose best clause another part already quotes takes its next best that clears the bar (…一审
     行政诉讼有多少件？调撤率多少: two clauses, not one quoted twice). A question asking how many needs a
-    span that states a quantity: a figure with the unit asked for (多少次 -> 972人次) or, none asked, any unit.
-    A clause ranked nearly as high as the best is quoted too.
+    span that states a figure, in one of the units given when there are any (件: 3749件, 300余件; 次: 972人次).
+    The question's own unit is not required: 多少人 is often answered in 名. A clause ranked nearly as high
+    as the best is quoted too.
     """
     threshold = context.threshold(threshold_name)
     needs_figure = plan.wants_figure and plan.intent in (Intent.NUMERIC, Intent.COMPARE)
-    quantity = counter_pattern(_units(plan.counters))  # a count, amount or rate, not 1+3+N
+    quantity = quantity_pattern(units) if units else None
     parts = range(len(plan.parts)) if len(plan.parts) > 1 else [None]
     chosen: list[Span] = []
     for part in parts:
@@ -55,7 +59,8 @@ def facts(context: AnswerContext, plan: QueryPlan, threshold_name: str = "answer
             if scored.support[position] < threshold or (taken and logits[0] - logits[position] > TIE_GAP):
                 break
             span = evidence_span(context, scored, position, plan)
-            if needs_figure and not quantity.search(span_text(context, span)):
+            text = span_text(context, span)
+            if needs_figure and not (quantity.search(text) if quantity else has_figure(text)):
                 continue
             if any(_overlaps(span, other) for other in chosen):
                 continue
@@ -64,11 +69,12 @@ def facts(context: AnswerContext, plan: QueryPlan, threshold_name: str = "answer
     return chosen
 
 
-def _units(asked: tuple[str, ...]) -> tuple[str, ...]:
-    """The units a figure may be stated in: those asked and the compounds ending in one (次: 人次, 场次), or any."""
-    if not asked:
-        return (*COUNTERS, "%")
-    return (*asked, *(unit for unit in COUNTERS if unit not in asked and unit.endswith(asked)))
+def quantity_pattern(units: tuple[str, ...]) -> re.Pattern[str]:
+    """A figure stated in one of the units or a compound ending in one (次: 人次, 场次), 余/多 allowed between
+    (300余起, 1.2万余人); group 1 is the unit."""
+    compounds = (unit for unit in COUNTERS if unit not in units and unit.endswith(units))
+    alternatives = sorted({*units, *compounds}, key=len, reverse=True)
+    return re.compile(rf"\d(?:万|亿)?(?:余|多)?({'|'.join(map(re.escape, alternatives))})")
 
 
 def _overlaps(a: Span, b: Span) -> bool:
