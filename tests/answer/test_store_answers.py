@@ -26,7 +26,7 @@ def pipeline(request: pytest.FixtureRequest, real_index_dir: Path, real_embedder
 
 def test_card_question_names_the_three_places(pipeline: AnswerPipeline) -> None:
     answer = pipeline.ask("哪些县设立了行政争议调解中心？")
-    assert answer.answerable and {c.region for c in answer.citations} == {"诸暨市", "柯城区", "西湖区"}
+    assert answer.answerable and {"诸暨市", "柯城区", "西湖区"} <= {c.region for c in answer.citations}
     for citation in answer.citations:
         text = pipeline.retriever.index.report_text(citation.source)
         assert text is not None and text[citation.start:citation.end] == citation.quote

@@ -9,7 +9,7 @@ import pytest
 from tests.ui.conftest import Server
 
 CARD = "哪些县设立了行政争议调解中心"
-EXPECTED = {"诸暨市", "柯城区", "西湖区"}
+EXPECTED = {"诸暨市", "柯城区", "西湖区"}  # the places naming the centre; a list may hold more (see listing.py)
 
 
 def test_gradio_client_asks_the_card_question(server: Server) -> None:
@@ -18,7 +18,7 @@ def test_gradio_client_asks_the_card_question(server: Server) -> None:
     client = Client(server.url + "/", verbose=False)
     answer = client.predict(CARD, "[]", api_name="/ask")
     data = answer if isinstance(answer, dict) else json.loads(answer)
-    assert data["answerable"] and {c["region"] for c in data["citations"]} == EXPECTED
+    assert data["answerable"] and {c["region"] for c in data["citations"]} >= EXPECTED
     history = json.dumps([{"role": "user", "content": "西湖区打造了哪些调解室品牌？"}])
     follow = client.predict("那它的人民调解成功率是多少？", history, api_name="/ask")
     assert "99.73%" in (follow if isinstance(follow, dict) else json.loads(follow))["answer"]
@@ -35,7 +35,7 @@ def test_openai_client_non_streaming(server: Server) -> None:
         assert place in message.content
     assert "来源：" in message.content
     citations = (message.model_extra or {})["citations"]
-    assert {c["region"] for c in citations} == EXPECTED and all(c["quote"] for c in citations)
+    assert {c["region"] for c in citations} >= EXPECTED and all(c["quote"] for c in citations)
 
 
 def test_openai_client_streaming(server: Server) -> None:
@@ -49,7 +49,7 @@ def test_openai_client_streaming(server: Server) -> None:
     assert len(chunks) > 3 and all(place in text for place in ("诸暨", "柯城", "西湖"))
     last = chunks[-1]
     assert last.choices[0].finish_reason == "stop"
-    assert {c["region"] for c in (last.model_extra or {})["citations"]} == EXPECTED
+    assert {c["region"] for c in (last.model_extra or {})["citations"]} >= EXPECTED
 
 
 def test_bad_chat_request_is_a_clear_400(server: Server) -> None:
