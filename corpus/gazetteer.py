@@ -48,6 +48,9 @@ class Gazetteer:
         for place in places:
             self.by_name.setdefault(place.name, []).append(place)
         # Every name has two characters or more: a name can only start where its first two characters do.
+        short = [name for name in self.by_name if len(name) < 2]
+        if short:
+            raise ValueError(f"place names of one character cannot be scanned for: {short[:5]}")
         self._heads = {name[:2] for name in self.by_name}
         self._lengths = sorted({len(name) for name in self.by_name}, reverse=True)
 

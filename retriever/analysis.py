@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from corpus.kinds import KIND_WORDS, QUESTION_CUES
 from corpus.patterns import YEAR, normalize_for_search
 from retriever.conversation import resolve_follow_up
-from retriever.cues import COUNTERS, INTERROGATIVE, ORDER_CUES, OUTCOME, SHAPE_WORDS
+from retriever.cues import COUNTERS, INTERROGATIVE, ORDER_CUES, OUTCOME, QUANTITY_ORDER, SHAPE_WORDS
 from retriever.intent import Intent, classify
 from retriever.places import RegionResolver
 
@@ -161,7 +161,8 @@ def analyze(question: str, resolver: RegionResolver, history: Sequence[str] = ()
         quoted=tuple(re.findall(r'"([^"]{2,40})"', resolved)), topic=" ".join(f for p in parts for f in p),
         parts=parts, context=context, years=tuple(y for y in years if y not in report_years or topic_chars),
         relative_years=tuple(dict.fromkeys(offset for word, offset in _RELATIVE_YEARS.items() if word in resolved)),
-        wants_figure=_asks_quantity(scores.families, parts) or (order is not None and intent is Intent.COMPARE),
+        wants_figure=_asks_quantity(scores.families, parts)
+        or (intent is Intent.COMPARE and QUANTITY_ORDER.search(unquoted) is not None),
         wants_outcome=any(w in resolved for w in OUTCOME), order=order, counters=counters,
         scores={str(k): v for k, v in scores.scores.items()})
 

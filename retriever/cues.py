@@ -67,6 +67,9 @@ CUE_FAMILIES: dict[str, re.Pattern[str]] = {
 ORDER_CUES = (("desc", re.compile(r"最(高|多|大|好)|谁(多|高|大)|哪(个|家|里|地)(更|最|较)?(高|多|大)|更(高|多)")),
               ("asc", re.compile(r"最(低|少|小)|谁(少|低)|哪(个|家|里|地)(更|最|较)?(低|少|小)|更(低|少)")))
 
+# An order of amounts (谁多, 哪个多, 最高, 更少), not of merit (最好, 最大的亮点): the answer is a figure.
+QUANTITY_ORDER = re.compile(r"(最|更|较|谁|哪(个|家|里|地)(更|最|较)?)(多|少|高|低)")
+
 # Words that open a follow-up (那…, 它的…, …呢): the place (or the question) comes from earlier turns.
 FOLLOW_UP = re.compile(r"^(那|那么|那它|它|其|该|这|此|还有|同样|另外|他们|她们|这个|这些|那个)|它的|其(中的)?|"
                        r"该(地|区|市|县)|^.{0,14}呢[?？]?$|这个数|这一")

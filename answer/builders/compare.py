@@ -23,8 +23,10 @@ def build(context: AnswerContext, plan: QueryPlan) -> Answer:
     is one with a unit, and a place whose best gives another unit is asked again in the unit the others
     state (3749件 against 3442件, not 编发3期).
     """
-    by_unit = plan.order is not None and not plan.counters
-    spans_by_region = {region: _facts_of(context, plan, region, ANY_UNIT if by_unit else ())
+    by_unit = plan.wants_figure and plan.order is not None and not plan.counters
+    # A place with no figure in any unit still gets its best clause (the question may not be about amounts).
+    spans_by_region = {region: (by_unit and _facts_of(context, plan, region, ANY_UNIT)) or _facts_of(context, plan,
+                                                                                                   region, ())
                        for region in plan.filters.regions}
     if by_unit:
         spans_by_region = _in_one_unit(context, plan, spans_by_region)

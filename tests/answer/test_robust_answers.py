@@ -67,6 +67,39 @@ def test_a_comparison_quotes_each_place_figure_in_one_unit(pipeline: AnswerPipel
     _verbatim(pipeline, answer)
 
 
+def test_a_comparison_of_merit_quotes_each_place_without_a_figure(pipeline: AnswerPipeline) -> None:
+    """最好 orders by merit, not amount: no place is reported silent for lack of a number."""
+    answer = pipeline.ask("诸暨和西湖哪个法治政府建设做得最好？")
+    assert "未见" not in answer.answer and {c.region for c in answer.citations} == {"诸暨市", "西湖区"}
+
+
+@pytest.mark.parametrize("limit", [0, 300])
+def test_the_large_corpus_candidate_cut_keeps_the_answers(pipeline: AnswerPipeline, limit: int,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """Above FULL_FEATURES_LIMIT candidates (1000 reports) only the cheap-score winners get every feature; forced
+    on the samples, list and figure answers stay what they are."""
+    import answer.scoring as scoring
+
+    monkeypatch.setattr(scoring, "FULL_FEATURES_LIMIT", limit)
+    monkeypatch.setattr(scoring, "GLOBAL_KEEP", 40)
+    answer = pipeline.ask("哪些报告提到了法律明白人？各有多少名？")
+    assert "6405名" in answer.answer and "1083名" in answer.answer
+    answer = pipeline.ask("哪些县设立了行政争议调解中心？")
+    assert {"诸暨市", "柯城区", "西湖区"} <= {c.region for c in answer.citations}
+    assert "7.22%" in pipeline.ask("西湖区2024年一审行政诉讼败诉率是多少？").answer
+
+
+def test_chunk_scores_by_row_match_a_dictionary_lookup() -> None:
+    import numpy as np
+
+    from answer.scoring import _by_row
+
+    scores = {3: 0.5, 10: 2.0, 0: 1.0}
+    rows = np.asarray([10, 4, 0, 3, 12, 3])
+    assert _by_row(scores, rows).tolist() == [scores.get(int(r), 0.0) for r in rows]
+    assert _by_row({}, rows).tolist() == [0.0] * 6 and len(_by_row(scores, rows[:0])) == 0
+
+
 def test_a_synonym_in_the_report_still_counts(pipeline: AnswerPipeline) -> None:
     answer = pipeline.ask("哪些地方开展了企业“法治体检”？")
     assert "柯城区" in {c.region for c in answer.citations}  # its report says 线上线下体检企业493家

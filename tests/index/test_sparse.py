@@ -31,10 +31,12 @@ def test_streamed_ids_score_as_bm25s_over_strings(fake_index_dir: Path, query: s
 
 
 def test_an_empty_chunk_and_an_empty_corpus_still_index() -> None:
-    model, row_ids = sparse.build(iter([(4, ["诸暨", "#诸暨"]), (7, [])]))
-    assert list(row_ids) == [4, 7] and model.get_scores(["诸暨"])[0] > 0
+    model, row_ids = sparse.build(iter([(4, ["诸暨", "#诸暨"]), (7, []), (9, ["西湖"])]))
+    assert row_ids.dtype == np.int64 and list(row_ids) == [4, 7, 9]
+    assert sparse.search(model, row_ids, ["诸暨", "没有"], 3) == [(4, pytest.approx(model.get_scores(["诸暨"])[0]))]
+    assert sparse.search(model, row_ids, ["西湖"], 3)[0][0] == 9
     model, row_ids = sparse.build(iter([]))
-    assert len(row_ids) == 0 and sparse.search(model, row_ids, ["诸暨"], 3) == []
+    assert len(row_ids) == 0 and row_ids.dtype == np.int64 and sparse.search(model, row_ids, [""], 3) == []
 
 
 def test_unit_postings_list_exactly_the_units_holding_each_bigram(fake_index_dir: Path) -> None:
