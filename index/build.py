@@ -128,18 +128,10 @@ def _update_text(index_dir: Path, paths: Iterable[str | Path], embedder: Embedde
                                  seconds=time.perf_counter() - started)
 
         timings: dict[str, float] = {}
-        clock = time.perf_counter()
-        ingested, failed = _ingest_all(todo, options.ingest, embedder, progress)
+        ingested, failed = _ingest_all(todo, options.ingest, embedder, progress, timings)
         skipped += failed
-        timings["ingest"] = time.perf_counter() - clock
         replaced, added, kept_failures = _outcome(ingested, failed, todo, old_fingerprints)
-
-        version = layout.new_version()
-        store_path = version / "chunks.sqlite"
-        if live is not None and not rebuild:
-            shutil.copyfile(live / "chunks.sqlite", store_path)
-        store = ChunkStore(store_path)
-        store.remove_reports([*removed, *replaced])
+        version, store, _ = _next_version(layout, None if rebuild else live, [*removed, *replaced])
 
         clock = time.perf_counter()
         tokenizer = make_bm25_tokenizer(options.bm25_tokenizer)
@@ -319,6 +311,18 @@ def _compare(folders: Sequence[Path], excluded: set[str], old_fingerprints: dict
     return list(skipped), removed, todo, unchanged
 
 
+def _next_version(layout: IndexLayout, base: Path | None, dropped: Sequence[str]
+                  ) -> tuple[Path, ChunkStore, list[int]]:
+    """A new version folder whose chunk store starts as base's (empty without one), the dropped reports
+    removed; returns the folder, the open store and the rows removed."""
+    version = layout.new_version()
+    store_path = version / "chunks.sqlite"
+    if base is not None:
+        shutil.copyfile(base / "chunks.sqlite", store_path)
+    store = ChunkStore(store_path)
+    return version, store, store.remove_reports(dropped)
+
+
 def _outcome(ingested: Sequence[IngestedReport], failed: Sequence[SkippedFile], todo: Sequence[ReportFile],
              old_fingerprints: dict[str, str]) -> tuple[list[str], list[str], list[str]]:
     """Replaced and added sources, and changed files that now fail: those keep their previous version in the
@@ -331,7 +335,9 @@ def _outcome(ingested: Sequence[IngestedReport], failed: Sequence[SkippedFile], 
 
 
 def _ingest_all(files: Sequence[ReportFile], options: IngestOptions, embedder: Embedder,
-                progress: Progress | None) -> tuple[list[IngestedReport], list[SkippedFile]]:
+                progress: Progress | None, timings: dict[str, float]) -> tuple[list[IngestedReport], list[SkippedFile]]:
+    """Every file ingested (or skipped with its reason); the time taken goes into timings["ingest"]."""
+    started = time.perf_counter()
     guards = [(embedder.count_tokens, embedder.max_tokens - CONTEXT_TOKEN_RESERVE)]
     ingested: list[IngestedReport] = []
     failed: list[SkippedFile] = []
@@ -343,6 +349,7 @@ def _ingest_all(files: Sequence[ReportFile], options: IngestOptions, embedder: E
             failed.append(SkippedFile(exc.path, exc.reason))
         if progress:
             progress("reports", done, len(files))
+    timings["ingest"] = time.perf_counter() - started
     return ingested, failed
 
 
@@ -388,18 +395,10 @@ def _update_milvus(index_dir: Path, paths: Iterable[str | Path], embedder: Embed
                                  chunks=layout.read_manifest(live).chunks, seconds=time.perf_counter() - started)
 
         timings: dict[str, float] = {}
-        clock = time.perf_counter()
-        ingested, failed = _ingest_all(todo, options.ingest, embedder, progress)
+        ingested, failed = _ingest_all(todo, options.ingest, embedder, progress, timings)
         skipped += failed
-        timings["ingest"] = time.perf_counter() - clock
         replaced, added, kept_failures = _outcome(ingested, failed, todo, old_fingerprints)
-
-        version = layout.new_version()
-        store_path = version / "chunks.sqlite"
-        if live is not None and not rebuild:
-            shutil.copyfile(live / "chunks.sqlite", store_path)
-        chunk_store = ChunkStore(store_path)
-        stale_rows = chunk_store.remove_reports([*removed, *replaced])
+        version, chunk_store, stale_rows = _next_version(layout, None if rebuild else live, [*removed, *replaced])
 
         clock = time.perf_counter()
         cache = EmbeddingCache(layout.cache_path)
