@@ -6,7 +6,7 @@ verbatim); only the ranking over every chunk moves to Milvus.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -58,25 +58,25 @@ class MilvusSearchIndex(SearchIndex):
     def dense_search(self, query_vector: np.ndarray, k: int, allowed_rows: Sequence[int] | None = None,
                      where: ChunkFilter | None = None) -> list[tuple[int, float]]:
         """Top-k chunks by inner product, filtered in Milvus by the metadata expression (or the rows)."""
-        if k <= 0 or not self.chunks:
-            return []
-        expression = self._expression(allowed_rows, where)
-        if expression is None:
-            return []
-        hits = milvus.dense_search(self._client, self.collection, query_vector, k + _SLACK, expression)
-        return self._own(hits, allowed_rows)[:k]
+        return self._search(lambda limit, expression: milvus.dense_search(
+            self._client, self.collection, query_vector, limit, expression), k, allowed_rows, where)
 
     def bm25_search(self, query: str, k: int, allowed_rows: Sequence[int] | None = None,
                     where: ChunkFilter | None = None) -> list[tuple[int, float]]:
         """Top-k chunks by Milvus' BM25 over the same query terms as the local store's."""
+        terms = self.tokenizer.tokenize(query)
+        return self._search(lambda limit, expression: milvus.bm25_search(
+            self._client, self.collection, terms, limit, expression), k, allowed_rows, where)
+
+    def _search(self, run: Callable[[int, str], list[tuple[int, float]]], k: int,
+                allowed_rows: Sequence[int] | None, where: ChunkFilter | None) -> list[tuple[int, float]]:
+        """One Milvus search (run with a limit and a filter expression), cut to this version's own top k."""
         if k <= 0 or not self.chunks:
             return []
         expression = self._expression(allowed_rows, where)
         if expression is None:
             return []
-        hits = milvus.bm25_search(self._client, self.collection, self.tokenizer.tokenize(query), k + _SLACK,
-                                  expression)
-        return self._own(hits, allowed_rows)[:k]
+        return self._own(run(k + _SLACK, expression), allowed_rows)[:k]
 
     def _expression(self, allowed_rows: Sequence[int] | None, where: ChunkFilter | None) -> str | None:
         """The Milvus filter: the metadata expression when given, else the allowed rows; None if nothing passes."""
