@@ -8,6 +8,8 @@ from typing import Any
 from ui.service import AssistantService
 from ui.setup import user_turns
 
+# .progress-text is Gradio's status line ("queue: 1/2 |", "processing |"), English hard-coded in its
+# StatusTracker with no locale entry; the spinner and the timer stay.
 CSS = """
 .source-card{border:1px solid #ddd;border-radius:6px;padding:8px;margin:6px 0}
 .source-card:target{border-color:#e8590c;box-shadow:0 0 0 3px #ffd8a8}
@@ -18,6 +20,7 @@ CSS = """
 .wording-hit{margin:8px 0;line-height:1.7}.wording-n{display:inline-block;min-width:2.5em;font-weight:600}
 .wording-section{color:#666;font-size:85%;margin-left:2.5em}.wording-folded{margin-left:2.5em;color:#555}
 mark{background:#ffe066}
+.progress-text{display:none}
 """
 HISTORY_HELP = ('history 须为 JSON 数组，例如 [{"role": "user", "content": "西湖区打造了哪些调解室品牌？"}]，'
                 '或由之前问题组成的字符串数组；没有上文时传 "[]"。')

@@ -38,6 +38,22 @@ def test_the_page_declares_chinese(server: Server, page: Any) -> None:
     assert page.evaluate("document.documentElement.lang") == "zh-CN"
 
 
+def test_gradio_english_status_line_is_hidden(page: Any) -> None:
+    # Gradio writes "queue: 1/2 |" and "processing |" into .progress-text while an event runs, in English
+    # whatever the locale; the app's CSS hides that line (spinner and timer stay). A line is planted here
+    # because a real one lasts only as long as a queued event.
+    visible = page.evaluate("""() => {
+      const line = document.createElement("span");
+      line.className = "progress-text";
+      line.textContent = "queue: 1/1 |";
+      document.querySelector(".gradio-container").appendChild(line);
+      const shown = line.checkVisibility({visibilityProperty: true});
+      line.remove();
+      return shown;
+    }""")
+    assert visible is False
+
+
 def test_chat_messages_are_chinese(page: Any) -> None:
     page.get_by_role("tab", name="问答").click()
     page.fill("#question textarea", "   ")
