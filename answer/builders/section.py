@@ -36,7 +36,13 @@ def build(context: AnswerContext, plan: QueryPlan) -> Answer:
     logits = context.scorer.model.rank.logit(scored.features[supported])
     openers = [p for p, logit in zip(supported, logits, strict=True)
                if best_logit - logit <= OPENER_GAP and _opens(units, int(scored.ids[p]))]
-    first = evidence_span(context, scored, openers[0] if openers else supported[0], plan)
+    chosen = openers[0] if openers else supported[0]
+    first = evidence_span(context, scored, chosen, plan)
+    opening = _opening(units, int(scored.ids[chosen]), context.options.section_points)
+    if opening is not None and not openers:
+        # The best clause lies a few clauses into a passage (三是三级联动解决“两难”问题。探索建立…钉钉群…
+        # 2020年…交办146件): the passage is told from its opening, which runs through the best clause.
+        first = Span((opening,), first.source, int(units.start[opening]), int(units.end[opening]), first.probability)
     spans = [first, *_following(units, first, context.options.section_points)]
     book = CitationBook()
     lines = [f"- {quote(context, book, span)}" for span in spans]
@@ -58,6 +64,18 @@ def _introduces(units: UnitIndex, unit: int) -> bool:
     """The unit is a heading or the opening of a top-level part (…但仍存在一些不足。)."""
     top_level = units.section_paths[units.section[unit]].count("›") == 0
     return bool(units.heading[unit]) or (_opens(units, unit) and top_level)
+
+
+def _opening(units: UnitIndex, unit: int, limit: int) -> int | None:
+    """The clause that opens the unit's passage (its section's first, or the first after an item heading) when
+    the unit lies 1 to limit - 1 clauses into it; else None."""
+    steps, opening = 0, unit
+    while not _opens(units, opening):
+        opening = int(units.previous[opening])
+        steps += 1
+        if steps >= limit:
+            return None
+    return opening if steps else None
 
 
 def _following(units: UnitIndex, span: Span, limit: int) -> list[Span]:

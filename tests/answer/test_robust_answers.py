@@ -58,6 +58,16 @@ def test_an_effect_question_quotes_the_outcome(pipeline: AnswerPipeline) -> None
     assert "7件高败诉风险案件已全部成功" in answer.answer and {c.region for c in answer.citations} == {"诸暨市"}
 
 
+def test_a_how_question_is_told_from_its_passage_opening(pipeline: AnswerPipeline) -> None:
+    # The best clause (…交办"两难"问题146件) is two clauses into the passage under 三是三级联动解决"两难"问题。;
+    # the passage's opening clause says how it works (钉钉群, 线上提交…), and the best clause still follows.
+    answer = pipeline.ask("柯城区的“两难”问题三级联动是怎么运作的？")
+    quotes = [c.quote for c in answer.citations]
+    assert quotes[0].startswith("探索建立") and "钉钉群" in quotes[0]
+    assert any("146件" in q for q in quotes[1:]) and {c.region for c in answer.citations} == {"柯城区"}
+    _verbatim(pipeline, answer)
+
+
 @pytest.mark.parametrize("question", ["诸暨和西湖的合法性审查事项哪个多？", "合法性审查事项总量，诸暨和西湖谁多"])
 def test_a_comparison_quotes_each_place_figure_in_one_unit(pipeline: AnswerPipeline, question: str) -> None:
     """西湖's best clause on 合法性审查 is 编发3期《…专报》; the figure to set against 诸暨's 3749件 is 3442件."""
