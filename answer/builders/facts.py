@@ -43,21 +43,25 @@ def facts(context: AnswerContext, plan: QueryPlan, threshold_name: str = "answer
     A part whose best clause another part already quotes takes its next best that clears the bar (…一审
     行政诉讼有多少件？调撤率多少: two clauses, not one quoted twice). A question asking how many needs a
     span that states a figure, in one of the units given when there are any (件: 3749件, 300余件; 次: 972人次).
-    The question's own unit is not required: 多少人 is often answered in 名. A clause ranked nearly as high
-    as the best is quoted too.
+    The question's own unit is not required (多少人 is often answered in 名), except a rate's %. A clause
+    ranked nearly as high as the best is quoted too.
     """
     threshold = context.threshold(threshold_name)
     needs_figure = plan.wants_figure and plan.intent in (Intent.NUMERIC, Intent.COMPARE)
+    if not units and "%" in plan.counters:
+        units = ("%",)  # a rate is stated as a percentage, whatever else a clause counts
     quantity = quantity_pattern(units) if units else None
     parts = range(len(plan.parts)) if len(plan.parts) > 1 else [None]
     chosen: list[Span] = []
     for part in parts:
         scored = context.score(plan, part=part)
         logits = context.scorer.model.rank.logit(scored.features) if len(scored) else scored.probability
-        taken = 0
+        lead = None  # the ranking logit of the part's first quoted clause
         for position in range(min(len(scored), DISTINCT_TRIES)):
-            if scored.support[position] < threshold or (taken and logits[0] - logits[position] > TIE_GAP):
+            if lead is not None and lead - logits[position] > TIE_GAP:
                 break
+            if scored.support[position] < threshold:
+                continue  # e.g. a clause about another year than the one asked: the next may be about it
             span = evidence_span(context, scored, position, plan)
             text = span_text(context, span)
             if needs_figure and not (quantity.search(text) if quantity else has_figure(text)):
@@ -65,7 +69,7 @@ def facts(context: AnswerContext, plan: QueryPlan, threshold_name: str = "answer
             if any(_overlaps(span, other) for other in chosen):
                 continue
             chosen.append(span)
-            taken += 1
+            lead = logits[position] if lead is None else lead
     return chosen
 
 

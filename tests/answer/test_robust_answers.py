@@ -3,6 +3,7 @@ same questions typed other ways (real index: onnx-e5 + FAISS + bm25s over the fi
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -35,6 +36,27 @@ def test_card_question_with_a_request_tail(pipeline: AnswerPipeline) -> None:
     _verbatim(pipeline, answer)
 
 
+def test_a_list_line_cites_further_clauses_of_its_report(pipeline: AnswerPipeline) -> None:
+    # One line per report, its strongest clause quoted; other clauses the ranking model judges evidence are
+    # cited by marker (另见[n]), numbered after every report's own line, never overlapping another quote.
+    answer = pipeline.ask("哪些县设立了行政争议调解中心？")
+    lines = [line for line in answer.answer.splitlines() if line.startswith("- ")]
+    by_number = {c.n: c for c in answer.citations}
+    assert len(answer.citations) > len(lines)
+    for line in lines:
+        own, _, also = line.partition("（另见")
+        (first,) = [int(n) for n in re.findall(r"\[(\d+)\]", own)]
+        extra = [int(n) for n in re.findall(r"\[(\d+)\]", also)]
+        assert first <= len(lines) and all(n > len(lines) for n in extra) and len(extra) <= 2
+        for n in extra:
+            cited, shown = by_number[n], by_number[first]
+            assert cited.source == shown.source and (cited.end <= shown.start or shown.end <= cited.start)
+    kecheng = [c.quote for c in answer.citations if c.region == "柯城区"]
+    assert any("行政复议局和行政争议调解中心在全市率先入驻" in q for q in kecheng[1:])
+    assert [p.source for p in answer.passages[:len(lines)]] == [by_number[n].source for n in range(1, len(lines) + 1)]
+    _verbatim(pipeline, answer)
+
+
 def test_list_with_a_figure_for_each_report(pipeline: AnswerPipeline) -> None:
     answer = pipeline.ask("哪些报告提到了法律明白人？各有多少名？")
     assert "6405名" in answer.answer and "1083名" in answer.answer
@@ -45,6 +67,19 @@ def test_list_with_a_figure_for_each_report(pipeline: AnswerPipeline) -> None:
 def test_a_rate_list_keeps_only_reports_stating_the_rate(pipeline: AnswerPipeline) -> None:
     answer = pipeline.ask("各地行政复议纠错率分别是多少？")
     assert "4.92%" in answer.answer and {c.region for c in answer.citations} == {"西湖区"}
+
+
+def test_a_clause_about_another_year_does_not_end_the_search(pipeline: AnswerPipeline) -> None:
+    # 明年 (of a 2023 report) is 2024: the top clauses (仅有枫桥、店口、浣东…) state no 2024 and cannot answer,
+    # and the next one that does (2024年计划新创建…3家以上) is quoted rather than nothing.
+    answer = pipeline.ask("分别是哪些？明年打算再建几个？", ["诸暨的省级枫桥式司法所有几个？"])
+    assert answer.answerable and "3家以上" in answer.answer and {c.region for c in answer.citations} == {"诸暨市"}
+
+
+def test_a_rate_is_answered_only_by_a_percentage(pipeline: AnswerPipeline) -> None:
+    # 鲤城区 appears only as 南安's partner court; its clause states 4月 and 45件, never a 纠错率.
+    answer = pipeline.ask("鲤城区的行政复议纠错率是多少？")
+    assert not answer.answerable and answer.citations == ()
 
 
 def test_the_figure_in_the_next_clause_is_quoted(pipeline: AnswerPipeline) -> None:
