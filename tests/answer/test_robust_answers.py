@@ -57,6 +57,14 @@ def test_a_list_line_cites_further_clauses_of_its_report(pipeline: AnswerPipelin
     _verbatim(pipeline, answer)
 
 
+def test_a_report_is_listed_for_an_accepted_clause_just_below_its_best(pipeline: AnswerPipeline) -> None:
+    # 西湖's best-ranked clause for 行政纠纷 (专职人民调解员) is not accepted as support; its second, naming the
+    # 行政争议调解中心, is, and is the one quoted.
+    answer = pipeline.ask("哪几个地方有专门调解行政纠纷的中心？")
+    (line,) = [line for line in answer.answer.splitlines() if line.startswith("- **西湖区**")]
+    assert "行政争议调解中心" in line.partition("（另见")[0]
+
+
 def test_list_with_a_figure_for_each_report(pipeline: AnswerPipeline) -> None:
     answer = pipeline.ask("哪些报告提到了法律明白人？各有多少名？")
     assert "6405名" in answer.answer and "1083名" in answer.answer
