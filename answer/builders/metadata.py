@@ -10,8 +10,9 @@ from answer.types import Answer
 from corpus.chunk import sentence_spans
 from corpus.clean import IDENTITY_LINE
 from corpus.patterns import normalize_for_search
-from corpus.sections import signature_start
+from corpus.sections import is_heading_only, signature_start
 from corpus.types import Report
+from index.units import bigrams
 from retriever.analysis import QueryPlan
 
 _DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,10}\[\d{4}\]\d{1,4}号")
@@ -48,7 +49,8 @@ def _details(report: Report) -> str:
 
 
 def _identity_spans(report: Report, with_signature: bool) -> list[tuple[int, int]]:
-    """The header rows kept in the text, the sentence naming the report's year, and the signature if asked."""
+    """The header rows kept in the text; of the opening sentences naming the report's year, the first and the one
+    most like the title (现将…2023年法治政府建设情况报告如下); the signature if asked."""
     text = report.text
     spans: list[tuple[int, int]] = []
     offset = 0
@@ -58,11 +60,17 @@ def _identity_spans(report: Report, with_signature: bool) -> list[tuple[int, int
         offset += len(line) + 1
     year = report.meta.year
     opening = sentence_spans(text, 0, min(len(text), 800))
-    stating = next(((s, e) for s, e in opening if year and f"{year}年" in text[s:e] and not IDENTITY_LINE.match(
-        text[s:e])), None)
-    if stating:
-        spans.append(stating)
+    stating = [(s, e) for s, e in opening if year and f"{year}年" in text[s:e]
+               and not IDENTITY_LINE.match(text[s:e]) and not is_heading_only(text[s:e], s, e, report.sections)]
+    if stating:  # the first to state the year (2020年,在…领导下) and the one most like the title, if another
+        spans += {stating[0], max(stating, key=lambda span: _like_title(text[span[0]:span[1]], report.meta.title))}
     signature = signature_start(text)
     if with_signature and signature < len(text):
         spans.append((signature + (1 if text[signature] == "\n" else 0), len(text)))
     return sorted(set(spans))
+
+
+def _like_title(sentence: str, title: str) -> float:
+    """How much a sentence reads as the report's title: shared bigrams over the root of its own bigram count."""
+    own = bigrams(normalize_for_search(sentence))
+    return len(own & bigrams(normalize_for_search(title))) / (len(own) ** 0.5 or 1.0)

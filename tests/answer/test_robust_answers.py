@@ -90,6 +90,15 @@ def test_a_rate_is_answered_only_by_a_percentage(pipeline: AnswerPipeline) -> No
     assert not answer.answerable and answer.citations == ()
 
 
+def test_a_year_question_quotes_the_sentence_announcing_the_report(pipeline: AnswerPipeline) -> None:
+    answer = pipeline.ask("哪份报告讲的是2020年的情况")
+    quotes = [c.quote for c in answer.citations]
+    assert {c.region for c in answer.citations} == {"柯城区"}
+    assert "下面就现将2020年度柯城区法治政府建设工作情况汇报报告如下:" in quotes  # most like its title
+    assert any(q.startswith("2020年,在市委、市政府的正确领导下") for q in quotes)  # the first to name 2020
+    _verbatim(pipeline, answer)
+
+
 def test_the_figure_in_the_next_clause_is_quoted(pipeline: AnswerPipeline) -> None:
     answer = pipeline.ask("西湖区2024年行政诉讼调撤率是多少？")
     assert "调撤率33.51%" in answer.answer and answer.citations[0].region == "西湖区"
