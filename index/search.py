@@ -12,12 +12,13 @@ import numpy as np
 from corpus.types import Report
 from index import dense, sparse
 from index.analysis import make_bm25_tokenizer
+from index.chunk_view import ChunkView
 from index.embedders import Embedder
 from index.figures import FIGURES_FILE, FigureStore
 from index.layout import IndexLayout, IndexNotFoundError, Manifest, UnusableIndexError
 from index.store import ChunkStore
 from index.stores import StoreSpec
-from index.types import ChunkFilter, IndexedChunk
+from index.types import ChunkFilter
 from index.units import UnitIndex
 
 UNIT_VECTORS = "unit_vectors.npy"  # written by index.build once every unit has its vector
@@ -34,7 +35,7 @@ class SearchIndex:
         self.embedder = embedder
         self.tokenizer = make_bm25_tokenizer(manifest.bm25_tokenizer)
         self._store = ChunkStore(folder / "chunks.sqlite", readonly=True)
-        self.chunks: dict[int, IndexedChunk] = {c.row_id: c for c in self._store.all_chunks()}
+        self.chunks = ChunkView(self._store)
         self._open_search(folder)
         self._reports: dict[str, Report] = {}
         self._query_vectors: dict[str, np.ndarray] = {}

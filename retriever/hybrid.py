@@ -37,15 +37,11 @@ class HybridRetriever:
     def __init__(self, index: SearchIndex, options: RetrievalOptions | None = None) -> None:
         self.index = index
         self.options = options or RetrievalOptions()
-        metas = {item.chunk.source: item.meta for item in index.chunks.values()}
-        self.metas = metas
-        parents = [p for m in metas.values() for p in (m.province, m.prefecture)]
-        self.resolver = RegionResolver([m.region for m in metas.values() if m.region], [p for p in parents if p],
+        self.metas = index.chunks.metas  # each report with chunks, in the order of its first chunk
+        parents = [p for m in self.metas.values() for p in (m.province, m.prefecture)]
+        self.resolver = RegionResolver([m.region for m in self.metas.values() if m.region], [p for p in parents if p],
                                        mentioned=self.mentioned)
         self._normalized: dict[int, str] | None = None
-        self._rows_by_source: dict[str, list[int]] = defaultdict(list)
-        for row_id, item in index.chunks.items():
-            self._rows_by_source[item.chunk.source].append(row_id)
 
     @property
     def embedder_id(self) -> str:
@@ -111,7 +107,7 @@ class HybridRetriever:
         """Row ids passing the filters, or None when nothing is filtered."""
         if filters.is_empty():
             return None
-        rows = [r for s in self.sources_matching(filters) for r in self._rows_by_source[s]]
+        rows = [r for s in self.sources_matching(filters) for r in self.index.chunks.rows_of(s)]
         if filters.kinds:
             rows = [r for r in rows if self.index.chunks[r].chunk.section_kind in filters.kinds]
         return rows
@@ -184,11 +180,8 @@ class HybridRetriever:
 
     def hit_at(self, source: str, offset: int) -> Hit | None:
         """The chunk of a report that holds a character offset."""
-        for row in self._rows_by_source.get(source, ()):
-            chunk = self.index.chunks[row].chunk
-            if chunk.start <= offset < chunk.end:
-                return self._hit(row, 0.0, None, None)
-        return None
+        row = self.index.chunks.row_at(source, offset)
+        return None if row is None else self._hit(row, 0.0, None, None)
 
     def containing(self, phrases: Sequence[str], filters: Filters | None = None) -> dict[str, list[Hit]]:
         """Every chunk whose normalised text contains all the phrases, by report: exact mentions, none missed."""
@@ -223,7 +216,7 @@ class HybridRetriever:
         deferred: list[tuple[int, float]] = []
         counts: dict[str, int] = defaultdict(int)
         for row, score in fused:
-            source = self.index.chunks[row].chunk.source
+            source = self.index.chunks.source(row)
             if counts[source] < cap:
                 counts[source] += 1
                 taken.append((row, score))
