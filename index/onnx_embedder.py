@@ -22,8 +22,8 @@ from pathlib import Path
 import numpy as np
 
 from index.e5_onnx import MODEL_FILE, QUANTISATIONS, RECIPE, write_model_files
-from index.e5_tokenizer import E5Tokenizer
-from index.e5_weights import bundled_weights_path
+from index.e5_tokenizer import E5Tokenizer, QueryTokenizer
+from index.e5_weights import E5File, bundled_weights_path
 from index.model_cache import cached_folder, default_models_dir, file_sha256
 
 BATCH_TOKENS = 128  # padded tokens per ONNX Runtime call, measured best on the samples (README, "Embedders")
@@ -53,6 +53,7 @@ class OnnxE5Embedder:
         self.converted = cached.built  # whether constructing this embedder ran the conversion
         self.batch_tokens = batch_tokens
         self._tokenizer = E5Tokenizer(cached.folder)
+        self._query_tokenizer = QueryTokenizer(E5File(source).vocab)
         options = onnxruntime.SessionOptions()
         options.intra_op_num_threads = num_threads or os.cpu_count() or 1
         options.inter_op_num_threads = 1
@@ -69,26 +70,27 @@ class OnnxE5Embedder:
 
     def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
         """Encodes with the e5 'query: ' prefix."""
-        return self._embed(["query: " + t for t in texts])
+        return self._embed(self._query_tokenizer.content_ids(["query: " + t for t in texts]))
 
     def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
         """Encodes with the e5 'passage: ' prefix."""
-        return self._embed(["passage: " + t for t in texts])
+        return self._embed(self._tokenizer.content_ids(["passage: " + t for t in texts]))
 
-    def _embed(self, texts: list[str]) -> np.ndarray:
-        if not texts:
+    def _embed(self, contents: list[list[int]]) -> np.ndarray:
+        """Vectors of texts given as their token ids (without <s> and </s>)."""
+        if not contents:
             return np.zeros((0, self.dim), dtype=np.float32)
         windows: list[list[int]] = []
         owners: list[int] = []
         weights: list[float] = []
-        for owner, content in enumerate(self._tokenizer.content_ids(texts)):
+        for owner, content in enumerate(contents):
             for start in range(0, max(len(content), 1), self.max_tokens):
                 piece = content[start:start + self.max_tokens]
                 windows.append([self._tokenizer.bos, *piece, self._tokenizer.eos])
                 owners.append(owner)
                 weights.append(float(max(len(piece), 1)))
         means = self._window_means(windows)
-        sums = np.zeros((len(texts), self.dim), dtype=np.float64)
+        sums = np.zeros((len(contents), self.dim), dtype=np.float64)
         np.add.at(sums, owners, means * np.asarray(weights)[:, None])
         norms = np.linalg.norm(sums, axis=1, keepdims=True)  # the weight total cancels out here
         return np.ascontiguousarray(sums / np.maximum(norms, 1e-12), dtype=np.float32)
