@@ -16,6 +16,7 @@ from index.chunk_view import ChunkView
 from index.embedders import Embedder
 from index.figures import FIGURES_FILE, FigureStore
 from index.layout import IndexLayout, IndexNotFoundError, Manifest, UnusableIndexError
+from index.row_file import RowFile
 from index.store import ChunkStore
 from index.stores import StoreSpec
 from index.types import ChunkFilter
@@ -42,8 +43,8 @@ class SearchIndex:
         self._query_lock = threading.Lock()
         self.units = UnitIndex.load(folder)
         vectors = folder / UNIT_VECTORS
-        # float16, memory-mapped: only the rows a question scores are read.
-        self.unit_vectors: np.ndarray | None = np.load(vectors, mmap_mode="r") if vectors.exists() else None
+        # float16, read with pread: only the rows a question scores are read, and none is kept mapped.
+        self.unit_vectors: RowFile | None = RowFile(vectors) if vectors.exists() else None
         # A version built before figures were extracted has none until its next update.
         self.figures = FigureStore(folder / FIGURES_FILE, readonly=True) if (folder / FIGURES_FILE).exists() else None
 
@@ -92,8 +93,10 @@ class SearchIndex:
         raise UnusableIndexError(f"the index at {index_dir} kept changing while it was opened; try again")
 
     def close(self) -> None:
-        """Release the chunk store and the figure table."""
+        """Release the chunk store, the unit vectors and the figure table."""
         self._store.close()
+        if self.unit_vectors is not None:
+            self.unit_vectors.close()
         if self.figures is not None:
             self.figures.close()
 

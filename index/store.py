@@ -144,5 +144,5 @@ class ChunkStore:
 def _indexed_chunk(row: tuple, metas: dict[str, ReportMeta]) -> IndexedChunk:
     row_id, chunk_id, source, ordinal, text, start, end, section_id, section_path, section_kind, spans, n_tokens = row
     chunk = Chunk(chunk_id, source, ordinal, text, start, end, section_id, section_path, section_kind,
-                  tuple(tuple(s) for s in json.loads(spans)), n_tokens)
+                  tuple(map(tuple, json.loads(spans))), n_tokens)
     return IndexedChunk(row_id, chunk, metas[source])
