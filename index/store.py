@@ -100,14 +100,22 @@ class ChunkStore:
         row = self._db.execute(f"SELECT {_CHUNK_COLUMNS} FROM chunks WHERE row_id = ?", (row_id,)).fetchone()
         return None if row is None else _indexed_chunk(row, metas)
 
+    def chunks(self, row_ids: Sequence[int], metas: dict[str, ReportMeta]) -> list[IndexedChunk]:
+        """The chunks of these row ids (unknown ones left out), by row id, read in one query."""
+        marks = ", ".join("?" * len(row_ids))
+        rows = self._db.execute(f"SELECT {_CHUNK_COLUMNS} FROM chunks WHERE row_id IN ({marks}) ORDER BY row_id",
+                                [int(r) for r in row_ids]).fetchall()
+        return [_indexed_chunk(row, metas) for row in rows]
+
     def report_metas(self) -> dict[str, ReportMeta]:
         """Report file name -> metadata of every stored report."""
         return {source: ReportMeta(**json.loads(meta))
                 for source, meta in self._db.execute("SELECT source, meta FROM reports")}
 
-    def chunk_offsets(self) -> list[tuple[int, str, int, int]]:
-        """(row id, report file name, start, end) of every chunk, by row id."""
-        return self._db.execute('SELECT row_id, source, start, "end" FROM chunks ORDER BY row_id').fetchall()
+    def chunk_offsets(self) -> list[tuple[int, str, int, int, str]]:
+        """(row id, report file name, start, end, section kind) of every chunk, by row id."""
+        return self._db.execute('SELECT row_id, source, start, "end", section_kind FROM chunks ORDER BY row_id'
+                                ).fetchall()
 
     def row_hashes(self) -> list[tuple[int, str]]:
         """(row id, embedding hash) of every chunk, by row id."""

@@ -31,6 +31,9 @@ class RetrievalOptions:
     max_share_per_report: float = 0.5  # diversity: share of the top-k one report may take (unfiltered)
 
 
+_Scored = tuple[int, float, float | None, float | None]  # row, fused score, dense score, BM25 score
+
+
 class HybridRetriever:
     """Dense + BM25 over one index, with filters and per-report diversity."""
 
@@ -109,7 +112,8 @@ class HybridRetriever:
             return None
         rows = [r for s in self.sources_matching(filters) for r in self.index.chunks.rows_of(s)]
         if filters.kinds:
-            rows = [r for r in rows if self.index.chunks[r].chunk.section_kind in filters.kinds]
+            kinds = self.index.chunks.section_kinds(rows)
+            rows = [r for r, kind in zip(rows, kinds, strict=True) if kind in filters.kinds]
         return rows
 
     def retrieve(self, query: str, filters: Filters | None = None, k: int = 10) -> list[Hit]:
@@ -139,7 +143,7 @@ class HybridRetriever:
     def hits_for(self, rows: Sequence[int], scores: Mapping[int, float] | None = None) -> list[Hit]:
         """Hits for chunk rows, scored as given (0 otherwise)."""
         scores = scores or {}
-        return [self._hit(row, scores.get(row, 0.0), None, None) for row in rows]
+        return self._hits([(row, scores.get(row, 0.0), None, None) for row in rows])
 
     def fused(self, query: str, filters: Filters | None = None, k: int = 10) -> list[Ranked]:
         """The fused ranking itself (what `reportqa search` shows and `retrieve` diversifies)."""
@@ -160,11 +164,12 @@ class HybridRetriever:
         rows = list(self.index.chunks) if allowed is None else allowed
         if not rows:
             return {}
-        out: dict[str, list[Hit]] = defaultdict(list)
-        for hit in self._fused_hits(query, allowed, min(len(rows), 200), len(rows), chunk_filter(filters)):
-            if len(out[hit.chunk.source]) < per_report:
-                out[hit.chunk.source].append(hit)
-        return dict(out)
+        kept: dict[str, list[_Scored]] = defaultdict(list)
+        fused = self._fused_rows(query, allowed, min(len(rows), 200), len(rows), chunk_filter(filters))
+        for scored, source in zip(fused, self.index.chunks.sources([s[0] for s in fused]), strict=True):
+            if len(kept[source]) < per_report:  # only the kept chunks are read
+                kept[source].append(scored)
+        return {source: self._hits(scored) for source, scored in kept.items()}
 
     def _fused_hits(self, query: str, allowed: Sequence[int] | None, dense_k: int, bm25_k: int,
                     where: ChunkFilter | None = None) -> list[Hit]:
@@ -172,10 +177,15 @@ class HybridRetriever:
 
         where states the same restriction as metadata, for stores that filter by expression (Milvus).
         """
+        return self._hits(self._fused_rows(query, allowed, dense_k, bm25_k, where))
+
+    def _fused_rows(self, query: str, allowed: Sequence[int] | None, dense_k: int, bm25_k: int,
+                    where: ChunkFilter | None) -> list[_Scored]:
+        """What _fused_hits returns, before any chunk is read: (row, fused, dense, BM25 score)."""
         dense_hits = self.index.dense_search(self.index.embed_query(query), dense_k, allowed, where)
         bm25_hits = self.index.bm25_search(query, bm25_k, allowed, where)
         dense_scores, bm25_scores = dict(dense_hits), dict(bm25_hits)
-        return [self._hit(row, score, dense_scores.get(row), bm25_scores.get(row))
+        return [(row, score, dense_scores.get(row), bm25_scores.get(row))
                 for row, score in self._fuse(dense_hits, bm25_hits)]
 
     def hit_at(self, source: str, offset: int) -> Hit | None:
@@ -215,8 +225,7 @@ class HybridRetriever:
         taken: list[tuple[int, float]] = []
         deferred: list[tuple[int, float]] = []
         counts: dict[str, int] = defaultdict(int)
-        for row, score in fused:
-            source = self.index.chunks.source(row)
+        for (row, score), source in zip(fused, self.index.chunks.sources([row for row, _ in fused]), strict=True):
             if counts[source] < cap:
                 counts[source] += 1
                 taken.append((row, score))
@@ -227,8 +236,13 @@ class HybridRetriever:
         return (taken + deferred)[:k]
 
     def _hit(self, row: int, score: float, dense_score: float | None, bm25_score: float | None) -> Hit:
-        item = self.index.chunks[row]
-        return Hit(row, item.chunk, item.meta, score, dense_score, bm25_score)
+        return self._hits([(row, score, dense_score, bm25_score)])[0]
+
+    def _hits(self, scored: Sequence[_Scored]) -> list[Hit]:
+        """Hits for (row, score, dense score, BM25 score), their chunks read together."""
+        items = self.index.chunks.many([row for row, *_ in scored])
+        return [Hit(row, item.chunk, item.meta, score, dense, bm25)
+                for (row, score, dense, bm25), item in zip(scored, items, strict=True)]
 
 
 def chunk_filter(filters: Filters) -> ChunkFilter | None:

@@ -32,7 +32,11 @@ def _check_view_equals_store(store: ChunkStore, view: ChunkView) -> None:
     for c in eager:
         first_seen.setdefault(c.chunk.source, c.meta)
         rows_of[c.chunk.source].append(c.row_id)
-        assert view.source(c.row_id) == c.chunk.source
+    rows = [c.row_id for c in eager]
+    assert view.sources(rows) == [c.chunk.source for c in eager]
+    assert view.section_kinds(rows) == [c.chunk.section_kind for c in eager]
+    shuffled = rows[::-3] + rows[:2] + rows[:2]  # any order, repeats kept
+    assert view.many(shuffled) == [eager[rows.index(r)] for r in shuffled]
     assert list(view.metas.items()) == list(first_seen.items())
     assert {s: view.rows_of(s) for s in rows_of} == rows_of
     for source, rows in rows_of.items():
@@ -78,6 +82,7 @@ def test_a_small_cache_still_returns_the_right_chunks(fake_index_dir: Path) -> N
         for row in [rows[0], rows[1], rows[2], rows[0], rows[-1], rows[1], rows[0]]:
             assert view[row] == eager[row]
         assert view[np.int64(rows[3])] == eager[rows[3]]
+        assert view.many(rows[:5] + rows[:1]) == [eager[r] for r in rows[:5] + rows[:1]]  # more than it keeps
     finally:
         store.close()
 
@@ -93,7 +98,9 @@ def test_unknown_rows_are_missing(fake_index_dir: Path) -> None:
             with pytest.raises(KeyError):
                 view[missing]
             with pytest.raises(KeyError):
-                view.source(missing)
+                view.sources([top, missing])
+            with pytest.raises(KeyError):
+                view.many([top, missing])
         assert view.get(top + 1) is None
     finally:
         store.close()
