@@ -54,10 +54,13 @@ def save(index: Any, path: Path) -> None:
 
 
 def load(path: Path) -> Any:
-    """Read an index written by `save`."""
+    """Read an index written by `save`, for searching: an exact index's vectors are memory-mapped, not copied.
+
+    A version's files are never rewritten (an update writes a new version), so the mapping stays valid.
+    """
     import faiss
 
-    return faiss.read_index(str(path))
+    return faiss.read_index(str(path), faiss.IO_FLAG_MMAP_IFC | faiss.IO_FLAG_READ_ONLY)
 
 
 def search(index: Any, query: np.ndarray, k: int, allowed_ids: np.ndarray | None = None) -> list[tuple[int, float]]:

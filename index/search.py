@@ -12,12 +12,14 @@ import numpy as np
 from corpus.types import Report
 from index import dense, sparse
 from index.analysis import make_bm25_tokenizer
+from index.chunk_view import ChunkView
 from index.embedders import Embedder
 from index.figures import FIGURES_FILE, FigureStore
 from index.layout import IndexLayout, IndexNotFoundError, Manifest, UnusableIndexError
+from index.row_file import RowFile
 from index.store import ChunkStore
 from index.stores import StoreSpec
-from index.types import ChunkFilter, IndexedChunk
+from index.types import ChunkFilter
 from index.units import UnitIndex
 
 UNIT_VECTORS = "unit_vectors.npy"  # written by index.build once every unit has its vector
@@ -34,15 +36,15 @@ class SearchIndex:
         self.embedder = embedder
         self.tokenizer = make_bm25_tokenizer(manifest.bm25_tokenizer)
         self._store = ChunkStore(folder / "chunks.sqlite", readonly=True)
-        self.chunks: dict[int, IndexedChunk] = {c.row_id: c for c in self._store.all_chunks()}
+        self.chunks = ChunkView(self._store)
         self._open_search(folder)
         self._reports: dict[str, Report] = {}
         self._query_vectors: dict[str, np.ndarray] = {}
         self._query_lock = threading.Lock()
         self.units = UnitIndex.load(folder)
         vectors = folder / UNIT_VECTORS
-        # float16, memory-mapped: only the rows a question scores are read.
-        self.unit_vectors: np.ndarray | None = np.load(vectors, mmap_mode="r") if vectors.exists() else None
+        # float16, read with pread: only the rows a question scores are read, and none is kept mapped.
+        self.unit_vectors: RowFile | None = RowFile(vectors) if vectors.exists() else None
         # A version built before figures were extracted has none until its next update.
         self.figures = FigureStore(folder / FIGURES_FILE, readonly=True) if (folder / FIGURES_FILE).exists() else None
 
@@ -91,8 +93,10 @@ class SearchIndex:
         raise UnusableIndexError(f"the index at {index_dir} kept changing while it was opened; try again")
 
     def close(self) -> None:
-        """Release the chunk store and the figure table."""
+        """Release the chunk store, the unit vectors and the figure table."""
         self._store.close()
+        if self.unit_vectors is not None:
+            self.unit_vectors.close()
         if self.figures is not None:
             self.figures.close()
 

@@ -43,11 +43,15 @@ def save(model: Any, row_ids: np.ndarray, folder: Path) -> None:
 
 
 def load(folder: Path) -> tuple[Any, np.ndarray]:
-    """Load a BM25 index and its row ids; no pickle is allowed."""
+    """Load a BM25 index and its row ids; no pickle is allowed.
+
+    The score arrays are memory-mapped: a query reads only its terms' columns. A version's files are never
+    rewritten (an update writes a new version), so the mapping stays valid.
+    """
     import bm25s
 
     logging.getLogger("bm25s").setLevel(logging.WARNING)
-    model = bm25s.BM25.load(str(folder), allow_pickle=False, show_progress=False, verbosity=0)
+    model = bm25s.BM25.load(str(folder), allow_pickle=False, show_progress=False, verbosity=0, mmap=True)
     return model, np.load(folder / ROWS_FILE, allow_pickle=False)
 
 

@@ -25,6 +25,10 @@ CREATE INDEX IF NOT EXISTS chunks_by_source ON chunks(source);
 """
 
 
+_CHUNK_COLUMNS = ('row_id, chunk_id, source, ordinal, text, start, "end", section_id, section_path, section_kind, '
+                  "sentence_spans, n_tokens")
+
+
 def connect(path: Path, readonly: bool, schema: str) -> sqlite3.Connection:
     """An index version's SQLite file: read-only, or writable with its schema created if missing."""
     if readonly:
@@ -83,18 +87,35 @@ class ChunkStore:
 
     def all_chunks(self) -> list[IndexedChunk]:
         """Every chunk with its report metadata, by row id."""
-        metas = {source: ReportMeta(**json.loads(meta))
-                 for source, meta in self._db.execute("SELECT source, meta FROM reports")}
-        rows = self._db.execute(
-            'SELECT row_id, chunk_id, source, ordinal, text, start, "end", section_id, section_path, section_kind,'
-            " sentence_spans, n_tokens FROM chunks ORDER BY row_id")
-        out = []
-        for (row_id, chunk_id, source, ordinal, text, start, end, section_id, section_path, section_kind,
-             spans, n_tokens) in rows:
-            chunk = Chunk(chunk_id, source, ordinal, text, start, end, section_id, section_path, section_kind,
-                          tuple(tuple(s) for s in json.loads(spans)), n_tokens)
-            out.append(IndexedChunk(row_id, chunk, metas[source]))
-        return out
+        return list(self.iter_chunks())
+
+    def iter_chunks(self) -> Iterator[IndexedChunk]:
+        """Every chunk with its report metadata, by row id, one at a time."""
+        metas = self.report_metas()
+        for row in self._db.execute(f"SELECT {_CHUNK_COLUMNS} FROM chunks ORDER BY row_id"):
+            yield _indexed_chunk(row, metas)
+
+    def chunk(self, row_id: int, metas: dict[str, ReportMeta]) -> IndexedChunk | None:
+        """One chunk by row id, with its report's metadata taken from metas (None for an unknown row)."""
+        row = self._db.execute(f"SELECT {_CHUNK_COLUMNS} FROM chunks WHERE row_id = ?", (row_id,)).fetchone()
+        return None if row is None else _indexed_chunk(row, metas)
+
+    def chunks(self, row_ids: Sequence[int], metas: dict[str, ReportMeta]) -> list[IndexedChunk]:
+        """The chunks of these row ids (unknown ones left out), by row id, read in one query."""
+        marks = ", ".join("?" * len(row_ids))
+        rows = self._db.execute(f"SELECT {_CHUNK_COLUMNS} FROM chunks WHERE row_id IN ({marks}) ORDER BY row_id",
+                                [int(r) for r in row_ids]).fetchall()
+        return [_indexed_chunk(row, metas) for row in rows]
+
+    def report_metas(self) -> dict[str, ReportMeta]:
+        """Report file name -> metadata of every stored report."""
+        return {source: ReportMeta(**json.loads(meta))
+                for source, meta in self._db.execute("SELECT source, meta FROM reports")}
+
+    def chunk_offsets(self) -> list[tuple[int, str, int, int, str]]:
+        """(row id, report file name, start, end, section kind) of every chunk, by row id."""
+        return self._db.execute('SELECT row_id, source, start, "end", section_kind FROM chunks ORDER BY row_id'
+                                ).fetchall()
 
     def row_hashes(self) -> list[tuple[int, str]]:
         """(row id, embedding hash) of every chunk, by row id."""
@@ -126,3 +147,10 @@ class ChunkStore:
     def sources(self) -> list[str]:
         """File names of every stored report."""
         return [s for (s,) in self._db.execute("SELECT source FROM reports ORDER BY source")]
+
+
+def _indexed_chunk(row: tuple, metas: dict[str, ReportMeta]) -> IndexedChunk:
+    row_id, chunk_id, source, ordinal, text, start, end, section_id, section_path, section_kind, spans, n_tokens = row
+    chunk = Chunk(chunk_id, source, ordinal, text, start, end, section_id, section_path, section_kind,
+                  tuple(map(tuple, json.loads(spans))), n_tokens)
+    return IndexedChunk(row_id, chunk, metas[source])

@@ -31,21 +31,20 @@ class RetrievalOptions:
     max_share_per_report: float = 0.5  # diversity: share of the top-k one report may take (unfiltered)
 
 
+_Scored = tuple[int, float, float | None, float | None]  # row, fused score, dense score, BM25 score
+
+
 class HybridRetriever:
     """Dense + BM25 over one index, with filters and per-report diversity."""
 
     def __init__(self, index: SearchIndex, options: RetrievalOptions | None = None) -> None:
         self.index = index
         self.options = options or RetrievalOptions()
-        metas = {item.chunk.source: item.meta for item in index.chunks.values()}
-        self.metas = metas
-        parents = [p for m in metas.values() for p in (m.province, m.prefecture)]
-        self.resolver = RegionResolver([m.region for m in metas.values() if m.region], [p for p in parents if p],
+        self.metas = index.chunks.metas  # each report with chunks, in the order of its first chunk
+        parents = [p for m in self.metas.values() for p in (m.province, m.prefecture)]
+        self.resolver = RegionResolver([m.region for m in self.metas.values() if m.region], [p for p in parents if p],
                                        mentioned=self.mentioned)
         self._normalized: dict[int, str] | None = None
-        self._rows_by_source: dict[str, list[int]] = defaultdict(list)
-        for row_id, item in index.chunks.items():
-            self._rows_by_source[item.chunk.source].append(row_id)
 
     @property
     def embedder_id(self) -> str:
@@ -111,9 +110,10 @@ class HybridRetriever:
         """Row ids passing the filters, or None when nothing is filtered."""
         if filters.is_empty():
             return None
-        rows = [r for s in self.sources_matching(filters) for r in self._rows_by_source[s]]
+        rows = [r for s in self.sources_matching(filters) for r in self.index.chunks.rows_of(s)]
         if filters.kinds:
-            rows = [r for r in rows if self.index.chunks[r].chunk.section_kind in filters.kinds]
+            kinds = self.index.chunks.section_kinds(rows)
+            rows = [r for r, kind in zip(rows, kinds, strict=True) if kind in filters.kinds]
         return rows
 
     def retrieve(self, query: str, filters: Filters | None = None, k: int = 10) -> list[Hit]:
@@ -143,7 +143,7 @@ class HybridRetriever:
     def hits_for(self, rows: Sequence[int], scores: Mapping[int, float] | None = None) -> list[Hit]:
         """Hits for chunk rows, scored as given (0 otherwise)."""
         scores = scores or {}
-        return [self._hit(row, scores.get(row, 0.0), None, None) for row in rows]
+        return self._hits([(row, scores.get(row, 0.0), None, None) for row in rows])
 
     def fused(self, query: str, filters: Filters | None = None, k: int = 10) -> list[Ranked]:
         """The fused ranking itself (what `reportqa search` shows and `retrieve` diversifies)."""
@@ -164,11 +164,12 @@ class HybridRetriever:
         rows = list(self.index.chunks) if allowed is None else allowed
         if not rows:
             return {}
-        out: dict[str, list[Hit]] = defaultdict(list)
-        for hit in self._fused_hits(query, allowed, min(len(rows), 200), len(rows), chunk_filter(filters)):
-            if len(out[hit.chunk.source]) < per_report:
-                out[hit.chunk.source].append(hit)
-        return dict(out)
+        kept: dict[str, list[_Scored]] = defaultdict(list)
+        fused = self._fused_rows(query, allowed, min(len(rows), 200), len(rows), chunk_filter(filters))
+        for scored, source in zip(fused, self.index.chunks.sources([s[0] for s in fused]), strict=True):
+            if len(kept[source]) < per_report:  # only the kept chunks are read
+                kept[source].append(scored)
+        return {source: self._hits(scored) for source, scored in kept.items()}
 
     def _fused_hits(self, query: str, allowed: Sequence[int] | None, dense_k: int, bm25_k: int,
                     where: ChunkFilter | None = None) -> list[Hit]:
@@ -176,19 +177,21 @@ class HybridRetriever:
 
         where states the same restriction as metadata, for stores that filter by expression (Milvus).
         """
+        return self._hits(self._fused_rows(query, allowed, dense_k, bm25_k, where))
+
+    def _fused_rows(self, query: str, allowed: Sequence[int] | None, dense_k: int, bm25_k: int,
+                    where: ChunkFilter | None) -> list[_Scored]:
+        """What _fused_hits returns, before any chunk is read: (row, fused, dense, BM25 score)."""
         dense_hits = self.index.dense_search(self.index.embed_query(query), dense_k, allowed, where)
         bm25_hits = self.index.bm25_search(query, bm25_k, allowed, where)
         dense_scores, bm25_scores = dict(dense_hits), dict(bm25_hits)
-        return [self._hit(row, score, dense_scores.get(row), bm25_scores.get(row))
+        return [(row, score, dense_scores.get(row), bm25_scores.get(row))
                 for row, score in self._fuse(dense_hits, bm25_hits)]
 
     def hit_at(self, source: str, offset: int) -> Hit | None:
         """The chunk of a report that holds a character offset."""
-        for row in self._rows_by_source.get(source, ()):
-            chunk = self.index.chunks[row].chunk
-            if chunk.start <= offset < chunk.end:
-                return self._hit(row, 0.0, None, None)
-        return None
+        row = self.index.chunks.row_at(source, offset)
+        return None if row is None else self._hit(row, 0.0, None, None)
 
     def containing(self, phrases: Sequence[str], filters: Filters | None = None) -> dict[str, list[Hit]]:
         """Every chunk whose normalised text contains all the phrases, by report: exact mentions, none missed."""
@@ -222,8 +225,7 @@ class HybridRetriever:
         taken: list[tuple[int, float]] = []
         deferred: list[tuple[int, float]] = []
         counts: dict[str, int] = defaultdict(int)
-        for row, score in fused:
-            source = self.index.chunks[row].chunk.source
+        for (row, score), source in zip(fused, self.index.chunks.sources([row for row, _ in fused]), strict=True):
             if counts[source] < cap:
                 counts[source] += 1
                 taken.append((row, score))
@@ -234,8 +236,13 @@ class HybridRetriever:
         return (taken + deferred)[:k]
 
     def _hit(self, row: int, score: float, dense_score: float | None, bm25_score: float | None) -> Hit:
-        item = self.index.chunks[row]
-        return Hit(row, item.chunk, item.meta, score, dense_score, bm25_score)
+        return self._hits([(row, score, dense_score, bm25_score)])[0]
+
+    def _hits(self, scored: Sequence[_Scored]) -> list[Hit]:
+        """Hits for (row, score, dense score, BM25 score), their chunks read together."""
+        items = self.index.chunks.many([row for row, *_ in scored])
+        return [Hit(row, item.chunk, item.meta, score, dense, bm25)
+                for (row, score, dense, bm25), item in zip(scored, items, strict=True)]
 
 
 def chunk_filter(filters: Filters) -> ChunkFilter | None:

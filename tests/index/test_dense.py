@@ -28,6 +28,19 @@ def test_flat_equals_brute_force_with_ids_and_filters() -> None:
         assert [r for r, _ in dense.search(index, query, 5, allowed)] == list(row_ids[np.argsort(-masked)[:5]])
 
 
+def test_a_loaded_flat_index_searches_exactly_as_the_one_saved(tmp_path) -> None:
+    vectors = _unit(400, 32, 7)
+    row_ids = np.arange(3, 1203, 3)
+    index = dense.new_index("flat", 32)
+    dense.add(index, row_ids, vectors)
+    dense.save(index, tmp_path / "d.faiss")
+    loaded = dense.load(tmp_path / "d.faiss")  # memory-mapped
+    assert loaded.ntotal == 400
+    for query in _unit(10, 32, 8):
+        assert dense.search(loaded, query, 400) == dense.search(index, query, 400)
+        assert dense.search(loaded, query, 9, row_ids[::5]) == dense.search(index, query, 9, row_ids[::5])
+
+
 def test_flat_remove_and_replace_by_id() -> None:
     vectors = _unit(50, 16, 3)
     index = dense.new_index("flat", 16)

@@ -52,3 +52,17 @@ def test_unit_postings_list_exactly_the_units_holding_each_bigram(fake_index_dir
         assert units.unit_bigrams.items(term).tolist() == expected
     assert list(units.unit_bigrams.vocab) == sorted(units.unit_bigrams.vocab)
     assert units.unit_bigrams.df("没有这个") == 0 and len(units.unit_bigrams.items("没有这个")) == 0
+
+
+def test_a_loaded_index_scores_exactly_as_the_one_saved(fake_index_dir: Path, tmp_path: Path) -> None:
+    live = IndexLayout(fake_index_dir).live_version()
+    assert live is not None
+    store = ChunkStore(live / "chunks.sqlite", readonly=True)
+    model, row_ids = sparse.build(store.iter_tokens())
+    store.close()
+    sparse.save(model, row_ids, tmp_path / "bm25")
+    loaded, loaded_rows = sparse.load(tmp_path / "bm25")  # score arrays memory-mapped
+    assert list(loaded_rows) == list(row_ids)
+    for query in ["行政争议调解中心", "法律明白人", "败诉率 调撤率"]:
+        terms = Bm25Tokenizer(bigrams=True).tokenize(query)
+        assert sparse.search(loaded, loaded_rows, terms, 50) == sparse.search(model, row_ids, terms, 50)

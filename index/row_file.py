@@ -1,0 +1,47 @@
+"""A matrix saved by numpy (.npy) read a few rows at a time, with pread, instead of memory-mapped.
+
+An answer scores a few thousand of the index's sentences; over a few dozen questions a memory map of
+their vectors had touched nearly every page of the file (93 of 98 MB at 1000 reports), all of it counted
+in the process's memory. Read with pread, the rows pass through the page cache and only the ones asked
+for are kept.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+
+
+class RowFile:
+    """The rows of a 2-D .npy file, read on demand; safe to share between threads (pread keeps no position)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        with path.open("rb") as header:
+            version = np.lib.format.read_magic(header)
+            read = np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
+            shape, fortran_order, dtype = read(header)
+            self._offset = header.tell()
+        if len(shape) != 2 or fortran_order:
+            raise ValueError(f"{path} does not hold a row-major matrix")
+        self.shape: tuple[int, int] = (int(shape[0]), int(shape[1]))
+        self.dtype = np.dtype(dtype)
+        self._handle = path.open("rb")
+        self._row_bytes = self.dtype.itemsize * self.shape[1]
+
+    def __len__(self) -> int:
+        return self.shape[0]
+
+    def __getitem__(self, key: slice | np.ndarray | list[int]) -> np.ndarray:
+        """The rows a slice or an array of row numbers selects (negative numbers count from the end)."""
+        rows = np.arange(self.shape[0])[key]
+        descriptor = self._handle.fileno()
+        data = b"".join([os.pread(descriptor, self._row_bytes, self._offset + int(row) * self._row_bytes)
+                         for row in rows])
+        return np.frombuffer(data, dtype=self.dtype).reshape(len(rows), self.shape[1])
+
+    def close(self) -> None:
+        """Close the file."""
+        self._handle.close()

@@ -1,0 +1,34 @@
+"""Rows read with pread equal the rows numpy loads from the same .npy file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from index.row_file import RowFile
+
+
+def test_rows_equal_numpys(tmp_path: Path) -> None:
+    matrix = np.random.default_rng(3).normal(size=(97, 24)).astype(np.float16)
+    np.save(tmp_path / "m.npy", matrix)
+    rows = RowFile(tmp_path / "m.npy")
+    try:
+        assert len(rows) == 97 and rows.shape == (97, 24) and rows.dtype == np.float16
+        for key in [np.array([5, 0, 96, 5]), np.array([], dtype=np.int64), np.array([-1, -97]), [3, 2],
+                    slice(None, 3), slice(10, 40, 7), slice(None)]:
+            got = rows[key]
+            assert got.dtype == np.float16 and np.array_equal(got, matrix[key])
+        with pytest.raises(IndexError):
+            rows[np.array([97])]
+    finally:
+        rows.close()
+
+
+def test_only_row_major_matrices(tmp_path: Path) -> None:
+    np.save(tmp_path / "cube.npy", np.zeros((2, 3, 4), dtype=np.float32))
+    np.save(tmp_path / "fortran.npy", np.asfortranarray(np.ones((4, 3), dtype=np.float32)))
+    for name in ("cube.npy", "fortran.npy"):
+        with pytest.raises(ValueError, match="row-major"):
+            RowFile(tmp_path / name)
