@@ -95,11 +95,6 @@ class ChunkStore:
         for row in self._db.execute(f"SELECT {_CHUNK_COLUMNS} FROM chunks ORDER BY row_id"):
             yield _indexed_chunk(row, metas)
 
-    def chunk(self, row_id: int, metas: dict[str, ReportMeta]) -> IndexedChunk | None:
-        """One chunk by row id, with its report's metadata taken from metas (None for an unknown row)."""
-        row = self._db.execute(f"SELECT {_CHUNK_COLUMNS} FROM chunks WHERE row_id = ?", (row_id,)).fetchone()
-        return None if row is None else _indexed_chunk(row, metas)
-
     def chunks(self, row_ids: Sequence[int], metas: dict[str, ReportMeta]) -> list[IndexedChunk]:
         """The chunks of these row ids (unknown ones left out), by row id, read in one query."""
         marks = ", ".join("?" * len(row_ids))
