@@ -192,7 +192,7 @@ def complete_vectors(index_dir: Path, embedder: Embedder, progress: Progress | N
             break
         clock = time.perf_counter()
         store = ChunkStore(live / "chunks.sqlite", readonly=True)
-        passages = {text_hash(p): p for p in (passage_text(c.chunk, c.meta) for c in store.all_chunks())}
+        passages = {text_hash(p): p for p in (passage_text(c.chunk, c.meta) for c in store.iter_chunks())}
         store.close()
         unit_texts = {text_hash(t): t for t in UnitIndex.load(live).texts}
         cache = EmbeddingCache(layout.cache_path)
@@ -294,7 +294,7 @@ def unit_index(store: ChunkStore) -> UnitIndex:
     """The evidence units of every stored report (sentences, statistics) for answering."""
     reports = [r for r in (store.report(s) for s in store.sources()) if r is not None]
     chunks = [ChunkUnits(c.row_id, c.chunk.source, c.chunk.section_id, c.chunk.sentence_spans)
-              for c in store.all_chunks()]
+              for c in store.iter_chunks()]
     return build_units(reports, chunks)
 
 

@@ -56,7 +56,7 @@ class CollectionSync:
     def insert(self, store: ChunkStore, terms: dict[int, list[str]], vectors: dict[int, np.ndarray],
                progress: Progress | None) -> None:
         """Insert the given rows of the store in batches, each with its BM25 terms and vector."""
-        chunks = [c for c in store.all_chunks() if c.row_id in vectors]
+        chunks = [c for c in store.iter_chunks() if c.row_id in vectors]
         milvus.insert(self.client, self.collection, [_row(c, terms[c.row_id], vectors[c.row_id]) for c in chunks],
                       progress)
         self.client.flush(self.collection)

@@ -85,10 +85,6 @@ class ChunkStore:
         """Make the changes durable."""
         self._db.commit()
 
-    def all_chunks(self) -> list[IndexedChunk]:
-        """Every chunk with its report metadata, by row id."""
-        return list(self.iter_chunks())
-
     def iter_chunks(self) -> Iterator[IndexedChunk]:
         """Every chunk with its report metadata, by row id, one at a time."""
         metas = self.report_metas()

@@ -23,7 +23,7 @@ def _store(index_dir: Path) -> ChunkStore:
 
 
 def _check_view_equals_store(store: ChunkStore, view: ChunkView) -> None:
-    eager = store.all_chunks()
+    eager = list(store.iter_chunks())
     assert list(view) == [c.row_id for c in eager] and len(view) == len(eager)
     assert [view[c.row_id] for c in eager] == eager
     assert list(view.values()) == eager and list(view.items()) == [(c.row_id, c) for c in eager]
@@ -77,7 +77,7 @@ def test_a_small_cache_still_returns_the_right_chunks(fake_index_dir: Path) -> N
     store = _store(fake_index_dir)
     try:
         view = ChunkView(store, cache_size=2)
-        eager = {c.row_id: c for c in store.all_chunks()}
+        eager = {c.row_id: c for c in store.iter_chunks()}
         rows = list(eager)
         for row in [rows[0], rows[1], rows[2], rows[0], rows[-1], rows[1], rows[0]]:
             assert view[row] == eager[row]
