@@ -37,12 +37,14 @@ def build(context: AnswerContext, plan: QueryPlan) -> Answer:
     openers = [p for p, logit in zip(supported, logits, strict=True)
                if best_logit - logit <= OPENER_GAP and _opens(units, int(scored.ids[p]))]
     chosen = openers[0] if openers else supported[0]
-    first = evidence_span(context, scored, chosen, plan)
-    opening = _opening(units, int(scored.ids[chosen]), context.options.section_points)
-    if opening is not None and not openers:
-        # The best clause lies a few clauses into a passage (三是三级联动解决“两难”问题。探索建立…钉钉群…
-        # 2020年…交办146件): the passage is told from its opening, which runs through the best clause.
-        first = Span((opening,), first.source, int(units.start[opening]), int(units.end[opening]), first.probability)
+    # Without an opener near the best, a best clause a few clauses into a passage (三是三级联动解决“两难”问题。
+    # 探索建立…钉钉群… 2020年…交办146件) is told from the passage's opening, which runs through it.
+    opening = None if openers else _opening(units, int(scored.ids[chosen]), context.options.section_points)
+    if opening is None:
+        first = evidence_span(context, scored, chosen, plan)
+    else:
+        first = Span((opening,), units.sources[units.source_id[opening]], int(units.start[opening]),
+                     int(units.end[opening]), float(scored.probability[chosen]))
     spans = [first, *_following(units, first, context.options.section_points)]
     book = CitationBook()
     lines = [f"- {quote(context, book, span)}" for span in spans]
