@@ -130,68 +130,95 @@ def _word_rarity(word: str, units: UnitIndex) -> float:
     return UNKNOWN_WORD_DISCOUNT * sum(known) / len(known) if known else 0.0
 
 
-def word_match(word: str, text: str, grams: Sequence[tuple[str, float]]) -> float:
-    """1 for the word verbatim; else half the IDF-weighted share of its bigrams (grams) the text holds."""
-    if word in text:
-        return 1.0
+def word_matches(word: str, texts: Sequence[str], grams: Sequence[tuple[str, float]]) -> np.ndarray:
+    """For each text: 1 where the word stands verbatim, else half the IDF-weighted share of its bigrams (grams)
+    the text holds; one word at a time over all the texts."""
+    verbatim = _contains(word, texts)
     total = sum(w for _, w in grams)
-    return 0.5 * sum(w for g, w in grams if g in text) / total if total else 0.0
+    if not total:
+        return verbatim.astype(np.float64)
+    held = np.zeros(len(texts))
+    for gram, weight in grams:
+        held += weight * _contains(gram, texts)
+    return np.where(verbatim, 1.0, 0.5 * held / total)
+
+
+def _contains(part: str, texts: Sequence[str]) -> np.ndarray:
+    return np.fromiter((part in text for text in texts), dtype=bool, count=len(texts))
 
 
 def feature_matrix(plan: QueryPlan, topic: Topic, units: UnitIndex, candidates: np.ndarray,
                    chunk_dense: Mapping[int, float], chunk_bm25: Mapping[int, float],
                    report_years: Mapping[str, int | None], unit_dense: np.ndarray | None = None) -> np.ndarray:
-    """One row of FEATURES per candidate unit id."""
+    """One row of FEATURES per candidate unit id, computed a feature (or a topic word) at a time over all of
+    them: a list question at 1000 reports gives features to a few thousand units."""
     n = len(candidates)
     out = np.zeros((n, len(FEATURES)), dtype=np.float64)
     if n == 0:
         return out
-    column = {name: i for i, name in enumerate(FEATURES)}
+
+    def put(name: str, values: np.ndarray | float) -> None:
+        out[:, FEATURES.index(name)] = values
+
     if unit_dense is not None and len(unit_dense):
-        out[:, column["unit_dense"]] = unit_dense - unit_dense.max()
-        out[:, column["unit_dense_raw"]] = unit_dense
+        put("unit_dense", unit_dense - unit_dense.max())
+        put("unit_dense_raw", unit_dense)
     total = topic.total or 1.0
     in_unit, in_context = presence(topic, units, candidates)
     weights = np.fromiter(topic.bigrams.values(), dtype=np.float64, count=len(topic.bigrams))
     matched = in_unit @ weights
-    out[:, column["coverage"]] = matched / total
-    out[:, column["context_coverage"]] = ((in_context & ~in_unit) @ weights) / total
-    out[:, column["mass"]] = np.log1p(matched)
+    put("coverage", matched / total)
+    put("context_coverage", ((in_context & ~in_unit) @ weights) / total)
+    put("mass", np.log1p(matched))
     texts = [units.texts[i] for i in candidates]
     contexts = [context_text(units, int(i)) for i in candidates]
+
     word_total = sum(w for _, w in topic.words) or 1.0
-    top = topic.words[0][0] if topic.words else ""
     heaviest = topic.words[0][1] if topic.words else 1.0
-    wants_counter = counter_pattern(plan.counters) if plan.counters else None
-    quoted = plan.quoted
+    covered, missing = np.zeros(n), np.zeros(n)
+    for word, weight in topic.words:
+        in_text = word_matches(word, texts, topic.word_grams[word])
+        in_context_text = word_matches(word, contexts, topic.word_grams[word])
+        covered += weight * in_text
+        missing = np.maximum(missing, weight * (1 - np.maximum(in_text, in_context_text)))
+    put("word_coverage", covered / word_total)
+    put("missing_word", missing / heaviest)
+    if topic.words:
+        top = topic.words[0][0]
+        put("top_word", (_contains(top, texts) | _contains(top, contexts)).astype(np.float64))
+    put("longest_run", np.fromiter((_longest_run(topic.fragments, t) for t in texts), dtype=np.float64, count=n))
+
+    has_figure = units.figure[candidates].astype(bool)
+    if plan.wants_figure:
+        put("figure", has_figure.astype(np.float64))
+    if plan.wants_outcome:
+        put("outcome", has_figure.astype(np.float64))
+    if plan.counters:
+        wants_counter = counter_pattern(plan.counters)
+        put("counter", np.fromiter((wants_counter.search(t) is not None for t in texts), dtype=np.float64, count=n))
+    put("figure_near", np.fromiter((bool(f) and figure_near(t, topic) for f, t in zip(has_figure, texts, strict=True)),
+                                   dtype=np.float64, count=n))
+    if plan.quoted:
+        quoted = (all(q in t or q in c for q in plan.quoted) for t, c in zip(texts, contexts, strict=True))
+        put("quoted", np.fromiter(quoted, dtype=np.float64, count=n))
+    put("heading", units.heading[candidates].astype(np.float64))
+
+    rows = units.row[candidates].astype(np.int64)
     dense_best = max(chunk_dense.values(), default=0.0)
+    dense = np.fromiter((chunk_dense.get(int(r), dense_best - 0.2) for r in rows), dtype=np.float64, count=n)
+    put("dense", dense - dense_best)
+    put("dense_raw", dense)
     bm25_best = max(chunk_bm25.values(), default=0.0) or 1.0
-    for k, (unit, text, context) in enumerate(zip(candidates, texts, contexts, strict=True)):
-        row = out[k]
-        grams = topic.word_grams
-        matches = [(w, word_match(word, text, grams[word]), word_match(word, context, grams[word]))
-                   for word, w in topic.words]
-        row[column["word_coverage"]] = sum(w * m for w, m, _ in matches) / word_total
-        row[column["top_word"]] = 1.0 if top and (top in text or top in context) else 0.0
-        row[column["missing_word"]] = max((w * (1 - max(m, c)) for w, m, c in matches), default=0.0) / heaviest
-        row[column["longest_run"]] = _longest_run(topic.fragments, text)
-        has_figure = bool(units.figure[unit])
-        row[column["figure"]] = float(has_figure and plan.wants_figure)
-        row[column["counter"]] = float(bool(wants_counter and wants_counter.search(text)))
-        row[column["figure_near"]] = float(has_figure and figure_near(text, topic))
-        row[column["quoted"]] = float(bool(quoted) and all(q in text or q in context for q in quoted))
-        row[column["outcome"]] = float(has_figure and plan.wants_outcome)
-        row[column["heading"]] = float(units.heading[unit])
-        chunk = int(units.row[unit])
-        row[column["dense"]] = chunk_dense.get(chunk, dense_best - 0.2) - dense_best
-        row[column["dense_raw"]] = chunk_dense.get(chunk, dense_best - 0.2)
-        row[column["bm25"]] = chunk_bm25.get(chunk, 0.0) / bm25_best
-        report_year = report_years.get(units.sources[units.source_id[unit]])
-        asked = (*plan.years, *((report_year + r) for r in plan.relative_years if report_year))
-        row[column["year"]] = _year_agreement(asked, text, context, report_year)
-        row[column["kind"]] = float(bool(plan.filters.kinds) and
-                                    units.section_kind[units.section[unit]] in plan.filters.kinds)
-        row[column["length"]] = math.log(1 + len(text)) / 5
+    put("bm25", np.fromiter((chunk_bm25.get(int(r), 0.0) for r in rows), dtype=np.float64, count=n) / bm25_best)
+
+    sources = units.source_id[candidates]
+    put("year", np.fromiter((_year_agreement(plan, text, context, report_years.get(units.sources[s]))
+                             for text, context, s in zip(texts, contexts, sources, strict=True)),
+                            dtype=np.float64, count=n))
+    if plan.filters.kinds:
+        asked_kind = np.asarray([kind in plan.filters.kinds for kind in units.section_kind], dtype=bool)
+        put("kind", asked_kind[units.section[candidates]].astype(np.float64))
+    put("length", np.fromiter((math.log(1 + len(t)) / 5 for t in texts), dtype=np.float64, count=n))
     return out
 
 
@@ -269,12 +296,14 @@ def _longest_run(fragments: Sequence[str], text: str) -> float:
     return min(1.0, best / min(STRONG_RUN, max(widest, 2))) if best >= 2 else 0.0
 
 
-def _year_agreement(asked: Sequence[int], text: str, context: str, report_year: int | None) -> float:
-    """+1 when the unit states the asked year, 0.5 when the asked year is its report's (years it states are
-    then comparisons: 较2019年增长…), -1 when neither: the unit is about another year than the one asked."""
+def _year_agreement(plan: QueryPlan, text: str, context: str, report_year: int | None) -> float:
+    """+1 when the unit states a year asked, 0.5 when the asked year is its report's (years it states are
+    then comparisons: 较2019年增长…), -1 when neither: the unit is about another year than the one asked.
+    Relative years (去年) count from the unit's report's year."""
+    asked = {*plan.years, *((report_year + r) for r in plan.relative_years if report_year)}
     if not asked:
         return 0.0
     stated = {int(m.group(1)) for m in YEAR.finditer(text + context)}
-    if stated & set(asked):
+    if stated & asked:
         return 1.0
     return 0.5 if report_year in asked else -1.0
