@@ -18,6 +18,7 @@ import numpy as np
 from corpus.patterns import YEAR, figures_in
 from index.units import UnitIndex, bigrams
 from retriever.analysis import QueryPlan
+from retriever.types import ChunkScores
 
 FEATURES = (
     "coverage",  # share of the topic's weight whose bigrams the unit contains
@@ -147,8 +148,7 @@ def _contains(part: str, texts: Sequence[str]) -> np.ndarray:
     return np.fromiter((part in text for text in texts), dtype=bool, count=len(texts))
 
 
-def feature_matrix(plan: QueryPlan, topic: Topic, units: UnitIndex, candidates: np.ndarray,
-                   chunk_dense: Mapping[int, float], chunk_bm25: Mapping[int, float],
+def feature_matrix(plan: QueryPlan, topic: Topic, units: UnitIndex, candidates: np.ndarray, chunks: ChunkScores,
                    report_years: Mapping[str, int | None], unit_dense: np.ndarray | None = None) -> np.ndarray:
     """One row of FEATURES per candidate unit id, computed a feature (or a topic word) at a time over all of
     them: a list question at 1000 reports gives features to a few thousand units."""
@@ -204,12 +204,11 @@ def feature_matrix(plan: QueryPlan, topic: Topic, units: UnitIndex, candidates: 
     put("heading", units.heading[candidates].astype(np.float64))
 
     rows = units.row[candidates].astype(np.int64)
-    dense_best = max(chunk_dense.values(), default=0.0)
-    dense = np.fromiter((chunk_dense.get(int(r), dense_best - 0.2) for r in rows), dtype=np.float64, count=n)
+    dense_best = chunks.dense.best()
+    dense = chunks.dense.at(rows, missing=dense_best - 0.2)
     put("dense", dense - dense_best)
     put("dense_raw", dense)
-    bm25_best = max(chunk_bm25.values(), default=0.0) or 1.0
-    put("bm25", np.fromiter((chunk_bm25.get(int(r), 0.0) for r in rows), dtype=np.float64, count=n) / bm25_best)
+    put("bm25", chunks.bm25.at(rows, missing=0.0) / (chunks.bm25.best() or 1.0))
 
     sources = units.source_id[candidates]
     put("year", np.fromiter((_year_agreement(plan, text, context, report_years.get(units.sources[s]))

@@ -19,6 +19,7 @@ import numpy as np
 from answer.features import FEATURES, Topic, feature_matrix, presence, topic_of
 from answer.features import context_text as features_context
 from corpus.gazetteer import short_form
+from index.types import RowScores
 from index.units import UnitIndex
 from retriever.analysis import Filters, QueryPlan
 from retriever.types import ChunkScores, Retriever
@@ -174,9 +175,9 @@ class ClauseScorer:
         if len(ids) > FULL_FEATURES_LIMIT:
             ids = self._promising(topic, ids, chunks, per_report)
         if not self.model.dense:
-            chunks = ChunkScores({}, chunks.bm25)
+            chunks = ChunkScores(RowScores.empty(), chunks.bm25)
         similarity = self.unit_similarity(plan, ids) if self.model.dense else None
-        features = feature_matrix(plan, topic, units, ids, chunks.dense, chunks.bm25, self._report_years, similarity)
+        features = feature_matrix(plan, topic, units, ids, chunks, self._report_years, similarity)
         if not self.model.dense:
             features[:, [FEATURES.index(name) for name in DENSE_FEATURES]] = 0.0
         return ids, features, topic
@@ -217,8 +218,7 @@ class ClauseScorer:
         weights = np.fromiter(topic.bigrams.values(), dtype=np.float64, count=len(topic.bigrams))
         total = topic.total or 1.0
         quick = (in_unit @ weights + 0.5 * ((in_context & ~in_unit) @ weights)) / total
-        bm25_best = max(chunks.bm25.values(), default=0.0) or 1.0
-        quick += 0.3 * _by_row(chunks.bm25, units.row[ids]) / bm25_best
+        quick += 0.3 * chunks.bm25.at(units.row[ids], missing=0.0) / (chunks.bm25.best() or 1.0)
         order = np.argsort(-quick, kind="stable")
         keep = set(order[:GLOBAL_KEEP].tolist())
         if per_report and len(order):
@@ -234,13 +234,3 @@ class ClauseScorer:
                     keep.add(int(position))
         return ids[sorted(keep)]
 
-
-def _by_row(scores: dict[int, float], rows: np.ndarray) -> np.ndarray:
-    """scores[row] for each row (0 where a row has none), without a Python loop over the rows."""
-    if not scores or not len(rows):
-        return np.zeros(len(rows))
-    keys = np.fromiter(scores.keys(), dtype=np.int64, count=len(scores))
-    values = np.fromiter(scores.values(), dtype=np.float64, count=len(scores))
-    table = np.zeros(max(int(keys.max()), int(rows.max())) + 1)
-    table[keys] = values
-    return table[rows]

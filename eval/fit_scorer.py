@@ -132,15 +132,14 @@ def _example(retriever: HybridRetriever, plan: QueryPlan, question: GoldQuestion
     scorer = _scorer(retriever)
     ids = scorer.candidates(plan.filters)
     chunks = retriever.chunk_scores(search_query(plan), plan.filters)
-    features = feature_matrix(plan, topic_of(plan, units), units, ids, chunks.dense, chunks.bm25, years,
-                              scorer.unit_similarity(plan, ids))
+    features = feature_matrix(plan, topic_of(plan, units), units, ids, chunks, years, scorer.unit_similarity(plan, ids))
     corpus = None
     if plan.filters.regions:  # the whole corpus's candidates: support compares against their best
         everywhere = Filters(kinds=plan.filters.kinds)
         corpus_chunks = retriever.chunk_scores(search_query(plan), everywhere)
         corpus_ids = scorer.candidates(everywhere)
-        corpus = feature_matrix(plan, topic_of(plan, units), units, corpus_ids, corpus_chunks.dense,
-                                corpus_chunks.bm25, years, scorer.unit_similarity(plan, corpus_ids))
+        corpus = feature_matrix(plan, topic_of(plan, units), units, corpus_ids, corpus_chunks, years,
+                                scorer.unit_similarity(plan, corpus_ids))
     labels = np.zeros(len(ids), dtype=np.int64)
     wanted: set[int] = set()
     forbidden: set[int] = set()

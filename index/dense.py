@@ -81,3 +81,37 @@ def search(index: Any, query: np.ndarray, k: int, allowed_ids: np.ndarray | None
     scores, ids = index.search(np.ascontiguousarray(query.reshape(1, -1), dtype=np.float32),
                                min(k, index.ntotal), params=params)
     return [(int(i), float(s)) for i, s in zip(ids[0], scores[0], strict=True) if i != -1]
+
+
+def all_scores(index: Any, query: np.ndarray, allowed_ids: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Inner product of the query with every vector (or every allowed id that has one): (ids, scores), unordered.
+
+    An exact index computes just the products (no top-k selection over the whole index, no Python loop);
+    an approximate one returns what its search reaches.
+    """
+    import faiss
+
+    inner = faiss.downcast_index(index.index)
+    if not isinstance(inner, faiss.IndexFlat):
+        hits = search(index, query, index.ntotal, allowed_ids)
+        return (np.fromiter((i for i, _ in hits), dtype=np.int64, count=len(hits)),
+                np.fromiter((s for _, s in hits), dtype=np.float64, count=len(hits)))
+    ids = faiss.vector_to_array(index.id_map).astype(np.int64, copy=False)
+    if allowed_ids is None:
+        positions = np.arange(len(ids), dtype=np.int64)
+    else:
+        order = None if bool(np.all(ids[1:] > ids[:-1])) else np.argsort(ids, kind="stable")
+        ordered = ids if order is None else ids[order]
+        at = np.searchsorted(ordered, allowed_ids)
+        found = at < len(ordered)
+        found[found] = ordered[at[found]] == allowed_ids[found]
+        positions = at[found] if order is None else order[at[found]]
+    if not len(positions):
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
+    query_row = np.ascontiguousarray(query.reshape(1, -1), dtype=np.float32)
+    labels = np.ascontiguousarray(positions.reshape(1, -1))
+    products = np.empty((1, len(positions)), dtype=np.float32)
+    # The SWIG method takes raw pointers; the type stubs do not list it.
+    inner.compute_distance_subset(1, faiss.swig_ptr(query_row), len(positions),  # type: ignore[attr-defined]
+                                  faiss.swig_ptr(products), faiss.swig_ptr(labels))
+    return ids[positions], products[0].astype(np.float64)

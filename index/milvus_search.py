@@ -17,7 +17,7 @@ from index.embedders import Embedder
 from index.layout import Manifest, UnusableIndexError
 from index.search import SearchIndex
 from index.stores import StoreSpec
-from index.types import ChunkFilter
+from index.types import ChunkFilter, RowScores
 
 # Rows of a newer or killed update, not in this version's chunks, are skipped: a few more are asked for.
 _SLACK = 16
@@ -67,6 +67,18 @@ class MilvusSearchIndex(SearchIndex):
         terms = self.tokenizer.tokenize(query)
         return self._search(lambda limit, expression: milvus.bm25_search(
             self._client, self.collection, terms, limit, expression), k, allowed_rows, where)
+
+    def dense_scores(self, query_vector: np.ndarray, allowed_rows: Sequence[int] | None = None,
+                     where: ChunkFilter | None = None) -> RowScores:
+        """Inner product of every allowed chunk, as Milvus ranks them all."""
+        total = len(self.chunks) if allowed_rows is None else len(allowed_rows)
+        return RowScores.of(self.dense_search(query_vector, total, allowed_rows, where))
+
+    def bm25_scores(self, query: str, allowed_rows: Sequence[int] | None = None,
+                    where: ChunkFilter | None = None) -> RowScores:
+        """BM25 of every allowed chunk sharing a term with the query, as Milvus ranks them all."""
+        total = len(self.chunks) if allowed_rows is None else len(allowed_rows)
+        return RowScores.of(self.bm25_search(query, total, allowed_rows, where))
 
     def _search(self, run: Callable[[int, str], list[tuple[int, float]]], k: int,
                 allowed_rows: Sequence[int] | None, where: ChunkFilter | None) -> list[tuple[int, float]]:

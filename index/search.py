@@ -19,7 +19,7 @@ from index.layout import IndexLayout, IndexNotFoundError, Manifest, UnusableInde
 from index.row_file import RowFile
 from index.store import ChunkStore
 from index.stores import StoreSpec
-from index.types import ChunkFilter
+from index.types import ChunkFilter, RowScores
 from index.units import UnitIndex
 
 UNIT_VECTORS = "unit_vectors.npy"  # written by index.build once every unit has its vector
@@ -147,8 +147,25 @@ class SearchIndex:
     def bm25_search(self, query: str, k: int, allowed_rows: Sequence[int] | None = None,
                     where: ChunkFilter | None = None) -> list[tuple[int, float]]:
         """Top-k chunks by BM25: (row id, score), only chunks sharing a term with the query."""
-        mask = None
-        if allowed_rows is not None:
-            mask = np.zeros(len(self._bm25_rows), dtype=bool)
-            mask[[self._position[r] for r in allowed_rows if r in self._position]] = True
-        return sparse.search(self._bm25, self._bm25_rows, self.tokenizer.tokenize(query), k, mask)
+        return sparse.search(self._bm25, self._bm25_rows, self.tokenizer.tokenize(query), k,
+                             self._bm25_mask(allowed_rows))
+
+    def dense_scores(self, query_vector: np.ndarray, allowed_rows: Sequence[int] | None = None,
+                     where: ChunkFilter | None = None) -> RowScores:
+        """Cosine similarity of every chunk (or every allowed one) that has a vector, unranked."""
+        allowed = None if allowed_rows is None else np.asarray(allowed_rows, dtype=np.int64)
+        return RowScores(*dense.all_scores(self._dense, query_vector, allowed))
+
+    def bm25_scores(self, query: str, allowed_rows: Sequence[int] | None = None,
+                    where: ChunkFilter | None = None) -> RowScores:
+        """BM25 of every chunk (or every allowed one) sharing a term with the query, unranked."""
+        return RowScores(*sparse.all_scores(self._bm25, self._bm25_rows, self.tokenizer.tokenize(query),
+                                            self._bm25_mask(allowed_rows)))
+
+    def _bm25_mask(self, allowed_rows: Sequence[int] | None) -> np.ndarray | None:
+        """The allowed rows as a mask over BM25's positions (None: every row)."""
+        if allowed_rows is None:
+            return None
+        mask = np.zeros(len(self._bm25_rows), dtype=bool)
+        mask[[self._position[r] for r in allowed_rows if r in self._position]] = True
+        return mask

@@ -68,3 +68,17 @@ def search(model: Any, row_ids: np.ndarray, query_tokens: list[str], k: int,
     top = np.argpartition(-scores, k - 1)[:k]
     top = top[np.argsort(-scores[top], kind="stable")]
     return [(int(row_ids[i]), float(scores[i])) for i in top if scores[i] > 0]
+
+
+def all_scores(model: Any, row_ids: np.ndarray, query_tokens: list[str],
+               allowed_mask: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Every row with a positive BM25 score (optionally only where the position mask allows): (row ids, scores),
+    unordered."""
+    known = [t for t in query_tokens if t in model.vocab_dict]
+    if not known or len(row_ids) == 0:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
+    scores = model.get_scores(known)
+    if allowed_mask is not None:
+        scores = np.where(allowed_mask, scores, 0.0)
+    positive = np.flatnonzero(scores > 0)
+    return row_ids[positive].astype(np.int64), scores[positive].astype(np.float64)

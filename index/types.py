@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+
+import numpy as np
 
 from corpus.types import Chunk, IngestWarning, ReportMeta, SkippedFile
 
@@ -14,6 +17,39 @@ class IndexedChunk:
     row_id: int
     chunk: Chunk
     meta: ReportMeta
+
+
+@dataclass(frozen=True, slots=True)
+class RowScores:
+    """A score for each of a set of chunk rows, in no particular order (what scoring every chunk gives)."""
+
+    rows: np.ndarray  # int64 row ids
+    scores: np.ndarray  # float64, scores[i] is rows[i]'s
+
+    @classmethod
+    def of(cls, hits: Sequence[tuple[int, float]]) -> RowScores:
+        """From (row id, score) pairs."""
+        return cls(np.fromiter((row for row, _ in hits), dtype=np.int64, count=len(hits)),
+                   np.fromiter((score for _, score in hits), dtype=np.float64, count=len(hits)))
+
+    @classmethod
+    def empty(cls) -> RowScores:
+        return cls(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64))
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def best(self) -> float:
+        """The highest score (0 when no row has one)."""
+        return float(self.scores.max()) if len(self.scores) else 0.0
+
+    def at(self, rows: np.ndarray, missing: float) -> np.ndarray:
+        """The score of each of rows, missing for a row that has none (one table lookup, no Python loop)."""
+        if not len(rows):
+            return np.zeros(0)
+        table = np.full(max(int(self.rows.max(initial=0)), int(rows.max())) + 1, missing, dtype=np.float64)
+        table[self.rows] = self.scores
+        return table[rows]
 
 
 @dataclass(frozen=True, slots=True)

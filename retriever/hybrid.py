@@ -13,7 +13,7 @@ from corpus.patterns import normalize_for_search
 from corpus.types import Report
 from index.figures import FigureStore
 from index.search import SearchIndex
-from index.types import ChunkFilter
+from index.types import ChunkFilter, RowScores
 from index.units import UnitIndex, bigrams
 from retriever.analysis import Filters
 from retriever.fusion import reciprocal_rank_fusion
@@ -132,13 +132,11 @@ class HybridRetriever:
         """Dense and BM25 scores of every chunk passing the filters (BM25 only where a term matched)."""
         filters = filters or Filters()
         allowed = self.allowed_rows(filters)
-        total = len(self.index.chunks) if allowed is None else len(allowed)
-        if not total:
-            return ChunkScores({}, {})
+        if not len(self.index.chunks) or (allowed is not None and not allowed):
+            return ChunkScores(RowScores.empty(), RowScores.empty())
         where = chunk_filter(filters)
-        dense_hits = self.index.dense_search(self.index.embed_query(query), total, allowed, where)
-        bm25_hits = self.index.bm25_search(query, total, allowed, where)
-        return ChunkScores(dict(dense_hits), dict(bm25_hits))
+        return ChunkScores(self.index.dense_scores(self.index.embed_query(query), allowed, where),
+                           self.index.bm25_scores(query, allowed, where))
 
     def hits_for(self, rows: Sequence[int], scores: Mapping[int, float] | None = None) -> list[Hit]:
         """Hits for chunk rows, scored as given (0 otherwise)."""

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, NamedTuple, Protocol
 import numpy as np
 
 from corpus.types import Chunk, Report, ReportMeta
+from index.types import RowScores
 
 if TYPE_CHECKING:
     from index.figures import FigureStore
@@ -40,8 +41,8 @@ class Hit:
 class ChunkScores:
     """Dense and BM25 scores of every chunk that passed the filters (BM25 only where a term matched)."""
 
-    dense: dict[int, float]
-    bm25: dict[int, float]
+    dense: RowScores
+    bm25: RowScores
 
 
 class Retriever(Protocol):

@@ -151,15 +151,17 @@ def test_the_large_corpus_candidate_cut_keeps_the_answers(pipeline: AnswerPipeli
     assert "7.22%" in pipeline.ask("西湖区2024年一审行政诉讼败诉率是多少？").answer
 
 
-def test_chunk_scores_by_row_match_a_dictionary_lookup() -> None:
+def test_row_scores_at_rows_match_a_dictionary_lookup() -> None:
     import numpy as np
 
-    from answer.scoring import _by_row
+    from index.types import RowScores
 
     scores = {3: 0.5, 10: 2.0, 0: 1.0}
+    table = RowScores.of(list(scores.items()))
     rows = np.asarray([10, 4, 0, 3, 12, 3])
-    assert _by_row(scores, rows).tolist() == [scores.get(int(r), 0.0) for r in rows]
-    assert _by_row({}, rows).tolist() == [0.0] * 6 and len(_by_row(scores, rows[:0])) == 0
+    assert table.at(rows, missing=-1.0).tolist() == [scores.get(int(r), -1.0) for r in rows]
+    assert RowScores.empty().at(rows, missing=0.0).tolist() == [0.0] * 6 and len(table.at(rows[:0], 0.0)) == 0
+    assert table.best() == 2.0 and RowScores.empty().best() == 0.0
 
 
 def test_a_synonym_in_the_report_still_counts(pipeline: AnswerPipeline) -> None:

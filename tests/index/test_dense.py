@@ -73,3 +73,33 @@ def test_hnsw_filter_returns_only_allowed_ids() -> None:
     hits = dense.search(index, vectors[5], 5, allowed)
     assert len(hits) == 5 and all(r % 10 == 0 for r, _ in hits)
     assert dense.search(index, vectors[5], 5, np.array([], dtype=np.int64)) == []
+
+
+def test_all_scores_equal_brute_force_for_every_allowed_id_that_has_a_vector(tmp_path) -> None:
+    vectors = _unit(300, 24, 11)
+    row_ids = np.arange(5, 905, 3)
+    index = dense.new_index("flat", 24)
+    dense.add(index, row_ids, vectors)
+    dense.remove(index, row_ids[:4].tolist())  # ids no longer in order after a re-add
+    dense.add(index, row_ids[:4], vectors[:4])
+    dense.save(index, tmp_path / "d.faiss")
+    loaded = dense.load(tmp_path / "d.faiss")
+    expected = dict(zip(row_ids.tolist(), vectors, strict=True))
+    for query in _unit(5, 24, 12):
+        ids, scores = dense.all_scores(loaded, query)
+        assert sorted(ids.tolist()) == sorted(expected)
+        assert np.allclose(scores, [expected[i] @ query for i in ids.tolist()], atol=1e-5)
+        allowed = np.asarray([*row_ids[::9].tolist(), 1, 4000, row_ids[2]], dtype=np.int64)  # two ids without vectors
+        ids, scores = dense.all_scores(loaded, query, allowed)
+        assert sorted(ids.tolist()) == sorted(set(row_ids[::9].tolist()) | {int(row_ids[2])})
+        assert np.allclose(scores, [expected[i] @ query for i in ids.tolist()], atol=1e-5)
+        assert len(dense.all_scores(loaded, query, np.zeros(0, dtype=np.int64))[0]) == 0
+
+
+def test_all_scores_of_an_hnsw_index_are_its_search() -> None:
+    vectors = _unit(200, 16, 13)
+    index = dense.new_index("hnsw", 16)
+    dense.add(index, range(200), vectors)
+    query = _unit(1, 16, 14)[0]
+    ids, scores = dense.all_scores(index, query)
+    assert dict(zip(ids.tolist(), scores.tolist(), strict=True)) == dict(dense.search(index, query, 200))

@@ -66,3 +66,18 @@ def test_a_loaded_index_scores_exactly_as_the_one_saved(fake_index_dir: Path, tm
     for query in ["行政争议调解中心", "法律明白人", "败诉率 调撤率"]:
         terms = Bm25Tokenizer(bigrams=True).tokenize(query)
         assert sparse.search(loaded, loaded_rows, terms, 50) == sparse.search(model, row_ids, terms, 50)
+
+
+def test_all_scores_are_every_positive_score_of_the_allowed_rows(fake_index_dir: Path) -> None:
+    live = IndexLayout(fake_index_dir).live_version()
+    assert live is not None
+    model, row_ids = sparse.load(live / "bm25")
+    terms = Bm25Tokenizer(bigrams=True).tokenize("行政争议调解中心")
+    ranked = dict(sparse.search(model, row_ids, terms, len(row_ids)))
+    rows, scores = sparse.all_scores(model, row_ids, terms)
+    assert ranked and dict(zip(rows.tolist(), scores.tolist(), strict=True)) == ranked
+    mask = np.arange(len(row_ids)) % 2 == 0
+    rows, scores = sparse.all_scores(model, row_ids, terms, mask)
+    allowed = set(row_ids[mask].tolist())
+    assert dict(zip(rows.tolist(), scores.tolist(), strict=True)) == {r: s for r, s in ranked.items() if r in allowed}
+    assert len(sparse.all_scores(model, row_ids, ["没有这个词"])[0]) == 0

@@ -102,7 +102,7 @@ def test_filters_hold_for_every_hit(tmp_path: Path, store: StoreSpec, filters: F
     hits = retriever.retrieve("行政复议 调解 法治", filters, k=20)
     assert hits and {h.row_id for h in hits} <= allowed
     scores = retriever.chunk_scores("行政复议", filters)
-    assert set(scores.dense) == allowed and set(scores.bm25) <= allowed and scores.bm25
+    assert set(scores.dense.rows.tolist()) == allowed and len(scores.bm25) and set(scores.bm25.rows.tolist()) <= allowed
 
 
 def test_a_failed_update_leaves_the_previous_index(tmp_path: Path, corpus: Path, store: StoreSpec,
