@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from corpus.patterns import YEAR, figures_in
-from index.units import UnitIndex, bigrams
+from index.units import UnitIndex, bigrams, is_term_run
 from retriever.analysis import QueryPlan
 from retriever.types import ChunkScores
 
@@ -131,21 +131,92 @@ def _word_rarity(word: str, units: UnitIndex) -> float:
     return UNKNOWN_WORD_DISCOUNT * sum(known) / len(known) if known else 0.0
 
 
-def word_matches(word: str, texts: Sequence[str], grams: Sequence[tuple[str, float]]) -> np.ndarray:
-    """For each text: 1 where the word stands verbatim, else half the IDF-weighted share of its bigrams (grams)
-    the text holds; one word at a time over all the texts."""
-    verbatim = _contains(word, texts)
+class CandidateTexts:
+    """The texts of candidate units and of their contexts (section headings, the unit before), searched through
+    the unit index's bigram postings: a term is looked for only in the texts that hold all its bigrams, so a
+    list question over thousands of units makes few string comparisons."""
+
+    def __init__(self, units: UnitIndex, candidates: np.ndarray) -> None:
+        self.units, self.candidates = units, candidates
+        self.position = np.full(len(units), -1, dtype=np.int64)
+        self.position[candidates] = np.arange(len(candidates))
+        # A unit is the previous of at most one unit (the next in its section): map it to that candidate.
+        self.follower = np.full(len(units), -1, dtype=np.int64)
+        previous = units.previous[candidates]
+        self.follower[previous[previous >= 0]] = np.flatnonzero(previous >= 0)
+        self.sections = units.section[candidates]
+        self._texts: list[str] | None = None
+        self._contexts: list[str] | None = None
+        self._grams: dict[tuple[str, bool], np.ndarray] = {}
+
+    def __len__(self) -> int:
+        return len(self.candidates)
+
+    @property
+    def texts(self) -> list[str]:
+        if self._texts is None:
+            self._texts = [self.units.texts[i] for i in self.candidates]
+        return self._texts
+
+    @property
+    def contexts(self) -> list[str]:
+        if self._contexts is None:
+            self._contexts = [context_text(self.units, int(i)) for i in self.candidates]
+        return self._contexts
+
+    def has_gram(self, gram: str, context: bool = False) -> np.ndarray:
+        """Whether each candidate's text (or context) holds a bigram, from the postings alone."""
+        key = (gram, context)
+        if key not in self._grams:
+            found = np.zeros(len(self), dtype=bool)
+            holders = self.units.unit_bigrams.items(gram)
+            if context:
+                followers = self.follower[holders]
+                found[followers[followers >= 0]] = True
+                heading_has = np.zeros(len(self.units.section_paths), dtype=bool)
+                heading_has[self.units.section_bigrams.items(gram)] = True
+                found |= heading_has[self.sections]
+            else:
+                rows = self.position[holders]
+                found[rows[rows >= 0]] = True
+            self._grams[key] = found
+        return self._grams[key]
+
+    def contains(self, part: str, context: bool = False) -> np.ndarray:
+        """Whether each candidate's text (or context) holds part verbatim."""
+        texts = self.contexts if context else self.texts
+        if len(part) < 2 or not is_term_run(part):
+            return np.fromiter((part in text for text in texts), dtype=bool, count=len(texts))
+        possible = np.ones(len(self), dtype=bool)
+        for gram in bigrams(part):
+            possible &= self.has_gram(gram, context)
+        if len(part) > 2:
+            for i in np.flatnonzero(possible):
+                possible[i] = part in texts[i]
+        return possible
+
+    def presence(self, grams: Iterable[str]) -> tuple[np.ndarray, np.ndarray]:
+        """Boolean (candidates × grams): in the unit, and in its context."""
+        grams = list(grams)
+        in_unit = np.zeros((len(self), len(grams)), dtype=bool)
+        in_context = np.zeros_like(in_unit)
+        for j, gram in enumerate(grams):
+            in_unit[:, j] = self.has_gram(gram)
+            in_context[:, j] = self.has_gram(gram, context=True)
+        return in_unit, in_context
+
+
+def word_matches(word: str, texts: CandidateTexts, grams: Sequence[tuple[str, float]], context: bool) -> np.ndarray:
+    """For each candidate text (or context): 1 where the word stands verbatim, else half the IDF-weighted share
+    of its bigrams (grams) the text holds; one word at a time over all the candidates."""
+    verbatim = texts.contains(word, context)
     total = sum(w for _, w in grams)
     if not total:
         return verbatim.astype(np.float64)
     held = np.zeros(len(texts))
     for gram, weight in grams:
-        held += weight * _contains(gram, texts)
+        held += weight * texts.contains(gram, context)
     return np.where(verbatim, 1.0, 0.5 * held / total)
-
-
-def _contains(part: str, texts: Sequence[str]) -> np.ndarray:
-    return np.fromiter((part in text for text in texts), dtype=bool, count=len(texts))
 
 
 def feature_matrix(plan: QueryPlan, topic: Topic, units: UnitIndex, candidates: np.ndarray, chunks: ChunkScores,
@@ -164,29 +235,30 @@ def feature_matrix(plan: QueryPlan, topic: Topic, units: UnitIndex, candidates: 
         put("unit_dense", unit_dense - unit_dense.max())
         put("unit_dense_raw", unit_dense)
     total = topic.total or 1.0
-    in_unit, in_context = presence(topic, units, candidates)
+    candidate_texts = CandidateTexts(units, candidates)
+    in_unit, in_context = candidate_texts.presence(topic.bigrams)
     weights = np.fromiter(topic.bigrams.values(), dtype=np.float64, count=len(topic.bigrams))
     matched = in_unit @ weights
     put("coverage", matched / total)
     put("context_coverage", ((in_context & ~in_unit) @ weights) / total)
     put("mass", np.log1p(matched))
-    texts = [units.texts[i] for i in candidates]
-    contexts = [context_text(units, int(i)) for i in candidates]
+    texts = candidate_texts.texts
 
     word_total = sum(w for _, w in topic.words) or 1.0
     heaviest = topic.words[0][1] if topic.words else 1.0
     covered, missing = np.zeros(n), np.zeros(n)
     for word, weight in topic.words:
-        in_text = word_matches(word, texts, topic.word_grams[word])
-        in_context_text = word_matches(word, contexts, topic.word_grams[word])
+        in_text = word_matches(word, candidate_texts, topic.word_grams[word], context=False)
+        in_context_text = word_matches(word, candidate_texts, topic.word_grams[word], context=True)
         covered += weight * in_text
         missing = np.maximum(missing, weight * (1 - np.maximum(in_text, in_context_text)))
     put("word_coverage", covered / word_total)
     put("missing_word", missing / heaviest)
     if topic.words:
         top = topic.words[0][0]
-        put("top_word", (_contains(top, texts) | _contains(top, contexts)).astype(np.float64))
-    put("longest_run", np.fromiter((_longest_run(topic.fragments, t) for t in texts), dtype=np.float64, count=n))
+        in_either = candidate_texts.contains(top) | candidate_texts.contains(top, context=True)
+        put("top_word", in_either.astype(np.float64))
+    put("longest_run", longest_runs(topic.fragments, candidate_texts))
 
     has_figure = units.figure[candidates].astype(bool)
     if plan.wants_figure:
@@ -199,8 +271,10 @@ def feature_matrix(plan: QueryPlan, topic: Topic, units: UnitIndex, candidates: 
     put("figure_near", np.fromiter((bool(f) and figure_near(t, topic) for f, t in zip(has_figure, texts, strict=True)),
                                    dtype=np.float64, count=n))
     if plan.quoted:
-        quoted = (all(q in t or q in c for q in plan.quoted) for t, c in zip(texts, contexts, strict=True))
-        put("quoted", np.fromiter(quoted, dtype=np.float64, count=n))
+        quoted = np.ones(n, dtype=bool)
+        for phrase in plan.quoted:
+            quoted &= candidate_texts.contains(phrase) | candidate_texts.contains(phrase, context=True)
+        put("quoted", quoted.astype(np.float64))
     put("heading", units.heading[candidates].astype(np.float64))
 
     rows = units.row[candidates].astype(np.int64)
@@ -210,35 +284,16 @@ def feature_matrix(plan: QueryPlan, topic: Topic, units: UnitIndex, candidates: 
     put("dense_raw", dense)
     put("bm25", chunks.bm25.at(rows, missing=0.0) / (chunks.bm25.best() or 1.0))
 
-    sources = units.source_id[candidates]
-    put("year", np.fromiter((_year_agreement(plan, text, context, report_years.get(units.sources[s]))
-                             for text, context, s in zip(texts, contexts, sources, strict=True)),
-                            dtype=np.float64, count=n))
+    if plan.years or plan.relative_years:
+        sources = units.source_id[candidates]
+        put("year", np.fromiter((_year_agreement(plan, text, context, report_years.get(units.sources[s]))
+                                 for text, context, s in zip(texts, candidate_texts.contexts, sources, strict=True)),
+                                dtype=np.float64, count=n))
     if plan.filters.kinds:
         asked_kind = np.asarray([kind in plan.filters.kinds for kind in units.section_kind], dtype=bool)
         put("kind", asked_kind[units.section[candidates]].astype(np.float64))
     put("length", np.fromiter((math.log(1 + len(t)) / 5 for t in texts), dtype=np.float64, count=n))
     return out
-
-
-def presence(topic: Topic, units: UnitIndex, candidates: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Boolean (candidates × topic bigrams): in the unit, and in its context (headings or previous unit)."""
-    position = np.full(len(units), -1, dtype=np.int64)
-    position[candidates] = np.arange(len(candidates))
-    in_unit = np.zeros((len(candidates), len(topic.bigrams)), dtype=bool)
-    in_context = np.zeros_like(in_unit)
-    sections = units.section[candidates]
-    previous = units.previous[candidates]
-    for j, gram in enumerate(topic.bigrams):
-        holders = units.unit_bigrams.items(gram)
-        rows = position[holders]
-        in_unit[rows[rows >= 0], j] = True
-        has = np.zeros(len(units), dtype=bool)
-        has[holders] = True
-        heading_has = np.zeros(len(units.section_paths), dtype=bool)
-        heading_has[units.section_bigrams.items(gram)] = True
-        in_context[:, j] = heading_has[sections] | ((previous >= 0) & has[np.maximum(previous, 0)])
-    return in_unit, in_context
 
 
 def figure_near(text: str, topic: Topic, window: int = 3, main_words: int = 3) -> bool:
@@ -274,25 +329,21 @@ def context_text(units: UnitIndex, unit: int) -> str:
     return units.section_paths[units.section[unit]] + "\n" + (units.texts[previous] if previous >= 0 else "")
 
 
-def _longest_run(fragments: Sequence[str], text: str) -> float:
-    """Longest substring of any fragment found verbatim in text, as a share of a phrase (capped at 1)."""
-    best = 0
-    for fragment in fragments:
-        for start in range(len(fragment)):
-            low, high = best, len(fragment) - start
-            if low >= high:
-                break
-            if fragment[start:start + low + 1] not in text:
-                continue
-            while low < high:  # substring presence is monotone in the length: binary search
-                middle = (low + high + 1) // 2
-                if fragment[start:start + middle] in text:
-                    low = middle
-                else:
-                    high = middle - 1
-            best = max(best, low)
+def longest_runs(fragments: Sequence[str], texts: CandidateTexts) -> np.ndarray:
+    """For each text, the longest substring of any fragment found in it verbatim, as a share of a phrase
+    (STRONG_RUN characters, or the widest fragment if shorter; capped at 1; 0 below two characters).
+
+    Runs are tried from the longest that counts down to two characters, each over all texts at once."""
     widest = max((len(f) for f in fragments), default=1)
-    return min(1.0, best / min(STRONG_RUN, max(widest, 2))) if best >= 2 else 0.0
+    phrase = min(STRONG_RUN, max(widest, 2))
+    runs = np.zeros(len(texts))
+    for length in range(phrase, 1, -1):
+        pieces = {f[start:start + length] for f in fragments for start in range(len(f) - length + 1)}
+        found = np.zeros(len(texts), dtype=bool)
+        for piece in pieces:
+            found |= texts.contains(piece)
+        runs[(runs == 0) & found] = length / phrase
+    return runs
 
 
 def _year_agreement(plan: QueryPlan, text: str, context: str, report_year: int | None) -> float:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from answer.features import FEATURES, Topic, feature_matrix, presence, topic_of
+from answer.features import FEATURES, CandidateTexts, Topic, feature_matrix, topic_of
 from answer.features import context_text as features_context
 from corpus.gazetteer import short_form
 from index.types import RowScores
@@ -214,23 +214,32 @@ class ClauseScorer:
         unit's cheap score: at 1000 reports most say nothing on the question, and giving each of them
         PER_REPORT_KEEP units every feature made a list question take a second."""
         units = self.retriever.units
-        in_unit, in_context = presence(topic, units, ids)
+        in_unit, in_context = CandidateTexts(units, ids).presence(topic.bigrams)
         weights = np.fromiter(topic.bigrams.values(), dtype=np.float64, count=len(topic.bigrams))
         total = topic.total or 1.0
         quick = (in_unit @ weights + 0.5 * ((in_context & ~in_unit) @ weights)) / total
         quick += 0.3 * chunks.bm25.at(units.row[ids], missing=0.0) / (chunks.bm25.best() or 1.0)
-        order = np.argsort(-quick, kind="stable")
-        keep = set(order[:GLOBAL_KEEP].tolist())
-        if per_report and len(order):
-            floor = IN_THE_RUNNING * quick[order[0]]
-            taken: dict[int, int] = {}
-            sources = units.source_id[ids]
-            for position in order:
-                if quick[position] < floor:
-                    break
-                source = int(sources[position])
-                if taken.get(source, 0) < PER_REPORT_KEEP:
-                    taken[source] = taken.get(source, 0) + 1
-                    keep.add(int(position))
-        return ids[sorted(keep)]
+        keep = np.zeros(len(ids), dtype=bool)
+        keep[_best_positions(quick, GLOBAL_KEEP)] = True
+        if per_report and len(ids):
+            running = np.flatnonzero(quick >= IN_THE_RUNNING * quick.max())
+            running = running[np.argsort(-quick[running], kind="stable")]
+            # Each report's first PER_REPORT_KEEP in the running order: rank within report by a stable sort.
+            sources = units.source_id[ids[running]]
+            by_report = np.argsort(sources, kind="stable")
+            grouped = sources[by_report]
+            first_of_report = np.searchsorted(grouped, grouped, side="left")
+            rank = np.empty(len(running), dtype=np.int64)
+            rank[by_report] = np.arange(len(running)) - first_of_report
+            keep[running[rank < PER_REPORT_KEEP]] = True
+        return ids[keep]
 
+
+def _best_positions(values: np.ndarray, k: int) -> np.ndarray:
+    """Positions of the k highest values, ties to the earlier position (a stable descending sort's first k),
+    without sorting them all."""
+    if len(values) <= k:
+        return np.arange(len(values))
+    kth = np.partition(values, len(values) - k)[len(values) - k]
+    above = np.flatnonzero(values > kth)
+    return np.concatenate([above, np.flatnonzero(values == kth)[:k - len(above)]])

@@ -40,6 +40,14 @@ def bigrams(text: str) -> set[str]:
     return out
 
 
+def is_term_run(text: str) -> bool:
+    """Whether text is one run of the characters bigrams are taken from: a text holds such a run only if it
+    holds every bigram of it (so postings narrow down where it can stand)."""
+    import re
+
+    return re.fullmatch(f"[{_TERM_CHAR}]+", text) is not None
+
+
 def words(text: str) -> set[str]:
     """Words (rjieba) of two characters or more in a normalised text."""
     import re

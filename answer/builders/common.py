@@ -11,7 +11,7 @@ from answer.evidence import CitationBook, passages_in_rank_order
 from answer.features import figure_near
 from answer.scoring import ClauseScorer, ScoredUnits
 from answer.types import Answer
-from index.units import UnitIndex, bigrams
+from index.units import UnitIndex
 from retriever.analysis import Filters, QueryPlan
 from retriever.types import ChunkScores, Hit, Retriever
 
@@ -113,9 +113,9 @@ def _topic_gain(scored: ScoredUnits, units: UnitIndex, unit: int, following: int
     """Share of the topic's weight the following unit holds that the unit itself does not."""
     topic = scored.topic
     total = topic.total or 1.0
-    have = bigrams(units.texts[unit])
-    extra = bigrams(units.texts[following]) - have
-    return sum(w for gram, w in topic.bigrams.items() if gram in extra) / total
+    have, other = units.texts[unit], units.texts[following]
+    # Topic bigrams are runs of term characters, so a substring test is a bigram-set test.
+    return sum(w for gram, w in topic.bigrams.items() if gram in other and gram not in have) / total
 
 
 def best_per_report(scored: ScoredUnits, units: UnitIndex, limit: int = 1,

@@ -164,6 +164,32 @@ def test_row_scores_at_rows_match_a_dictionary_lookup() -> None:
     assert table.best() == 2.0 and RowScores.empty().best() == 0.0
 
 
+def test_candidate_texts_find_what_a_loop_over_the_texts_finds(pipeline: AnswerPipeline) -> None:
+    import numpy as np
+
+    from answer.features import CandidateTexts, context_text, longest_runs
+
+    units = pipeline.retriever.units
+    candidates = np.random.default_rng(3).choice(len(units), size=len(units) // 2, replace=False)
+    found = CandidateTexts(units, candidates)
+    texts = [units.texts[i] for i in candidates]
+    contexts = [context_text(units, int(i)) for i in candidates]
+    parts = ["调解", "行政争议调解中心", "法律明白人", "2023年", "率", "", "败诉率7.22%", "a", "仲裁委员会",
+             texts[0], texts[1][:9]]
+    for part in parts:
+        assert found.contains(part).tolist() == [part in t for t in texts], part
+        assert found.contains(part, context=True).tolist() == [part in c for c in contexts], part
+
+    def longest(fragments: list[str], text: str) -> float:  # by brute force, as a share of a phrase
+        best = max((j - i for f in fragments for i in range(len(f)) for j in range(i + 2, len(f) + 1)
+                    if f[i:j] in text), default=0)
+        phrase = min(6, max(max((len(f) for f in fragments), default=1), 2))
+        return min(1.0, best / phrase) if best >= 2 else 0.0
+
+    for fragments in (["行政争议调解中心"], ["调解", "法律援助案件"], ["争"], []):
+        assert longest_runs(fragments, found).tolist() == [longest(fragments, t) for t in texts]
+
+
 def test_a_synonym_in_the_report_still_counts(pipeline: AnswerPipeline) -> None:
     answer = pipeline.ask("哪些地方开展了企业“法治体检”？")
     assert "柯城区" in {c.region for c in answer.citations}  # its report says 线上线下体检企业493家
