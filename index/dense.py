@@ -64,20 +64,36 @@ def load(path: Path) -> Any:
 
 
 def search(index: Any, query: np.ndarray, k: int, allowed_ids: np.ndarray | None = None) -> list[tuple[int, float]]:
-    """Top-k (row id, inner product), optionally only among allowed row ids."""
+    """Top-k (row id, inner product), optionally only among allowed row ids; equal scores by row id.
+
+    An exact index ranks all_scores (the products alone cost half of FAISS's own search with a top-k heap
+    as long as the index); an approximate one is searched by FAISS.
+    """
     import faiss
 
-    if index.ntotal == 0 or k <= 0:
+    if index.ntotal == 0 or k <= 0 or (allowed_ids is not None and len(allowed_ids) == 0):
         return []
+    if not isinstance(faiss.downcast_index(index.index), faiss.IndexFlat):
+        return _approximate_search(index, query, k, allowed_ids)
+    ids, scores = all_scores(index, query, allowed_ids)
+    if k < len(ids):
+        kth = np.partition(scores, len(scores) - k)[len(scores) - k]
+        kept = np.flatnonzero(scores >= kth)
+        ids, scores = ids[kept], scores[kept]
+    order = np.lexsort((ids, -scores))[:k]
+    return list(zip(ids[order].tolist(), scores[order].tolist(), strict=True))
+
+
+def _approximate_search(index: Any, query: np.ndarray, k: int,
+                        allowed_ids: np.ndarray | None) -> list[tuple[int, float]]:
+    """FAISS's search of an HNSW graph, with a selector for the allowed ids."""
+    import faiss
+
     params = None
     if allowed_ids is not None:
-        if len(allowed_ids) == 0:
-            return []
         selector = faiss.IDSelectorBatch(np.asarray(allowed_ids, dtype=np.int64))
-        inner = faiss.downcast_index(index.index)
         # SWIG classes take keyword arguments the type stubs do not know about.
-        params = (faiss.SearchParametersHNSW(sel=selector, efSearch=256)  # type: ignore[attr-defined]
-                  if isinstance(inner, faiss.IndexHNSW) else faiss.SearchParameters(sel=selector))  # type: ignore[call-arg]
+        params = faiss.SearchParametersHNSW(sel=selector, efSearch=256)  # type: ignore[attr-defined]
     scores, ids = index.search(np.ascontiguousarray(query.reshape(1, -1), dtype=np.float32),
                                min(k, index.ntotal), params=params)
     return [(int(i), float(s)) for i, s in zip(ids[0], scores[0], strict=True) if i != -1]
@@ -91,9 +107,11 @@ def all_scores(index: Any, query: np.ndarray, allowed_ids: np.ndarray | None = N
     """
     import faiss
 
+    if index.ntotal == 0 or (allowed_ids is not None and len(allowed_ids) == 0):
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
     inner = faiss.downcast_index(index.index)
     if not isinstance(inner, faiss.IndexFlat):
-        hits = search(index, query, index.ntotal, allowed_ids)
+        hits = _approximate_search(index, query, index.ntotal, allowed_ids)
         return (np.fromiter((i for i, _ in hits), dtype=np.int64, count=len(hits)),
                 np.fromiter((s for _, s in hits), dtype=np.float64, count=len(hits)))
     ids = faiss.vector_to_array(index.id_map).astype(np.int64, copy=False)
