@@ -40,6 +40,7 @@ class CitationBook:
         self.citations: list[Citation] = []
         self.hits: list[Hit] = []
         self._numbers: dict[tuple[str, int, int], int] = {}
+        self._cited_rows: set[int] = set()
 
     def cite(self, hit: Hit, start: int, end: int, quote: str) -> int:
         """The marker number for this quote, adding a citation if it is new."""
@@ -50,7 +51,8 @@ class CitationBook:
             self.citations.append(Citation(
                 n=number, source=hit.chunk.source, title=hit.meta.title, region=hit.meta.region,
                 year=hit.meta.year, section=hit.chunk.section_path, quote=quote, start=start, end=end))
-            if all(h.row_id != hit.row_id for h in self.hits):
+            if hit.row_id not in self._cited_rows:
+                self._cited_rows.add(hit.row_id)
                 self.hits.append(hit)
         return self._numbers[key]
 

@@ -69,13 +69,23 @@ def search(index: Any, query: np.ndarray, k: int, allowed_ids: np.ndarray | None
     An exact index ranks all_scores (the products alone cost half of FAISS's own search with a top-k heap
     as long as the index); an approximate one is searched by FAISS.
     """
-    import faiss
 
     if index.ntotal == 0 or k <= 0 or (allowed_ids is not None and len(allowed_ids) == 0):
         return []
-    if not isinstance(faiss.downcast_index(index.index), faiss.IndexFlat):
+    if not is_exact(index):
         return _approximate_search(index, query, k, allowed_ids)
-    ids, scores = all_scores(index, query, allowed_ids)
+    return top_k(*all_scores(index, query, allowed_ids), k)
+
+
+def is_exact(index: Any) -> bool:
+    """Whether the index holds its vectors flat (every score exact), not in an approximate graph."""
+    import faiss
+
+    return isinstance(faiss.downcast_index(index.index), faiss.IndexFlat)
+
+
+def top_k(ids: np.ndarray, scores: np.ndarray, k: int) -> list[tuple[int, float]]:
+    """The k best (id, score), best first, equal scores by id; only the best are sorted."""
     if k < len(ids):
         kth = np.partition(scores, len(scores) - k)[len(scores) - k]
         kept = np.flatnonzero(scores >= kth)

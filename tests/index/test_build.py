@@ -203,3 +203,19 @@ def test_page_starts_are_stored_with_the_report(tmp_path: Path) -> None:
     assert stored is not None and text_report is not None
     assert len(expected) == 5 and stored.pages == expected
     assert text_report.pages == ()  # plain text has no pages
+
+
+def test_dense_scores_and_search_agree_whatever_rows_were_scored_before(tmp_path: Path, corpus: Path) -> None:
+    embedder = HashEmbedder()
+    update_index(tmp_path / "i", [corpus], embedder)
+    index = SearchIndex.open(tmp_path / "i", embedder)
+    query = index.embed_query("法律援助案件")
+    nanan = [r for r, c in index.chunks.items() if c.meta.region == "南安市"]
+    everything = index.dense_scores(query)
+    assert sorted(everything.rows.tolist()) == sorted(index.chunks)
+    within = index.dense_scores(query, nanan)  # same question, other rows: not the scores kept from before
+    assert sorted(within.rows.tolist()) == sorted(nanan)
+    best = dict(zip(everything.rows.tolist(), everything.scores.tolist(), strict=True))
+    expected = sorted(nanan, key=lambda r: (-best[r], r))[:3]
+    assert [r for r, _ in index.dense_search(query, 3, nanan)] == expected
+    assert [r for r, _ in index.dense_search(query, 3)] == sorted(best, key=lambda r: (-best[r], r))[:3]
