@@ -8,7 +8,7 @@ from dataclasses import replace
 from typing import Any, Protocol
 
 from answer.types import Answer
-from corpus.pages import page_at
+from corpus.pages import page_in
 from index.search import SearchIndex
 from retriever.analysis import Filters, QueryPlan, analyze
 from retriever.hybrid import HybridRetriever, RetrievalOptions
@@ -65,10 +65,9 @@ class AnswerPipeline:
 
     def with_pages(self, answer: Answer) -> Answer:
         """The answer with each citation's page number, for reports read from paged files."""
-        citations = []
-        for citation in answer.citations:
-            report = self.retriever.report(citation.source)
-            citations.append(replace(citation, page=page_at(report, citation.start) if report else None))
+        layouts = self.retriever.page_layouts(sorted({c.source for c in answer.citations}))
+        citations = [replace(c, page=page_in(layouts[c.source], c.start) if c.source in layouts else None)
+                     for c in answer.citations]
         return replace(answer, citations=tuple(citations))
 
     def stream(self, question: str, history: Sequence[str] = (),

@@ -9,6 +9,7 @@ from typing import Any
 
 import numpy as np
 
+from corpus.pages import PageLayout
 from corpus.types import Report
 from index import dense, sparse
 from index.analysis import make_bm25_tokenizer
@@ -113,6 +114,10 @@ class SearchIndex:
                 return None
             self._reports[source] = report
         return self._reports[source]
+
+    def page_layouts(self, sources: Sequence[str]) -> dict[str, PageLayout]:
+        """Where the pages of these reports start (for citations' page numbers), without reading the reports."""
+        return self._store.page_layouts(sources)
 
     def report_text(self, source: str) -> str | None:
         """A report's canonical text, or None for an unknown file name (what gold validation and scoring need)."""

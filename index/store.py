@@ -8,6 +8,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict
 from pathlib import Path
 
+from corpus.pages import PageLayout
 from corpus.types import Chunk, Report, ReportMeta, Section
 from index.types import IndexedChunk
 
@@ -134,6 +135,13 @@ class ChunkStore:
         parsed = tuple(Section(**{**s, "labels": tuple(s["labels"])}) for s in json.loads(sections))
         return Report(source, path, file_format, text, fingerprint, ReportMeta(**json.loads(meta)), parsed,
                       tuple(json.loads(pages)))
+
+    def page_layouts(self, sources: Sequence[str]) -> dict[str, PageLayout]:
+        """Page starts and text length of these reports (unknown ones left out), read without their texts."""
+        marks = ", ".join("?" * len(sources))
+        rows = self._db.execute(f"SELECT source, pages, length(text) FROM reports WHERE source IN ({marks})",
+                                list(sources))
+        return {source: PageLayout(tuple(json.loads(pages)), length) for source, pages, length in rows}
 
     def sources(self) -> list[str]:
         """File names of every stored report."""

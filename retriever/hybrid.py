@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from corpus.pages import PageLayout
 from corpus.patterns import normalize_for_search
 from corpus.types import Report
 from index.figures import FigureStore
@@ -64,6 +65,10 @@ class HybridRetriever:
     def report(self, source: str) -> Report | None:
         """A report's canonical text and sections."""
         return self.index.report(source)
+
+    def page_layouts(self, sources: Sequence[str]) -> dict[str, PageLayout]:
+        """Where the pages of these reports start, by file name."""
+        return self.index.page_layouts(sources)
 
     def query_vector(self, query: str) -> np.ndarray:
         """The embedded query (cached by the index)."""
@@ -190,6 +195,12 @@ class HybridRetriever:
         """The chunk of a report that holds a character offset."""
         row = self.index.chunks.row_at(source, offset)
         return None if row is None else self._hit(row, 0.0, None, None)
+
+    def hits_at(self, places: Sequence[tuple[str, int]]) -> list[Hit | None]:
+        """hit_at for each (report, offset), the chunks read in one query."""
+        rows = [self.index.chunks.row_at(source, offset) for source, offset in places]
+        found = iter(self._hits([(row, 0.0, None, None) for row in rows if row is not None]))
+        return [None if row is None else next(found) for row in rows]
 
     def containing(self, phrases: Sequence[str], filters: Filters | None = None) -> dict[str, list[Hit]]:
         """Every chunk whose normalised text contains all the phrases, by report: exact mentions, none missed."""

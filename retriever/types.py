@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 import numpy as np
 
+from corpus.pages import PageLayout
 from corpus.types import Chunk, Report, ReportMeta
 from index.types import RowScores
 
@@ -86,8 +87,16 @@ class Retriever(Protocol):
         """A report's canonical text and sections."""
         ...
 
+    def page_layouts(self, sources: Sequence[str]) -> dict[str, PageLayout]:
+        """Where the pages of these reports start (unknown reports left out)."""
+        ...
+
     def hit_at(self, source: str, offset: int) -> Hit | None:
         """The chunk of a report holding a character offset."""
+        ...
+
+    def hits_at(self, places: Sequence[tuple[str, int]]) -> list[Hit | None]:
+        """hit_at for each (report, offset), the chunks read together."""
         ...
 
     def hits_for(self, rows: Sequence[int], scores: Mapping[int, float] | None = None) -> list[Hit]:

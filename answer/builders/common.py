@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -38,6 +38,7 @@ class AnswerContext:
     scorer: ClauseScorer
     options: ExtractiveOptions
     _chunks: dict[tuple[str, Filters], ChunkScores] = field(default_factory=dict)
+    _hits: dict[tuple[str, int], Hit | None] = field(default_factory=dict)
 
     def chunks(self, plan: QueryPlan, filters: Filters | None = None) -> ChunkScores:
         """Dense and BM25 scores of the chunks the question may draw on (computed once per filter)."""
@@ -55,6 +56,17 @@ class AnswerContext:
             everywhere = Filters(kinds=filters.kinds)
             corpus_best = self.scorer.best_logit(plan, self.chunks(plan, everywhere), everywhere, part)
         return self.scorer.score(plan, self.chunks(plan, filters), filters, part, corpus_best)
+
+    def hit_at(self, source: str, offset: int) -> Hit | None:
+        """The chunk holding a report offset (read once per answer; see prefetch)."""
+        if (source, offset) not in self._hits:
+            self._hits[(source, offset)] = self.retriever.hit_at(source, offset)
+        return self._hits[(source, offset)]
+
+    def prefetch(self, spans: Iterable[Span]) -> None:
+        """Read the chunks of many spans about to be quoted in one query (a list over hundreds of reports)."""
+        places = [(span.source, span.start) for span in spans if (span.source, span.start) not in self._hits]
+        self._hits.update(zip(places, self.retriever.hits_at(places), strict=True))
 
     def threshold(self, name: str) -> float:
         """A fitted decision threshold, with the configured offset."""
@@ -134,26 +146,30 @@ def best_per_report(scored: ScoredUnits, units: UnitIndex, limit: int = 1,
 
 def quote(context: AnswerContext, book: CitationBook, span: Span) -> str:
     """The span as it appears in an answer, with its citation marker."""
+    hit = context.hit_at(span.source, span.start)
+    text = _cited_text(context, hit, span)
+    return "" if hit is None or text is None else book.quoted_span(hit, span.start, span.end, text)
+
+
+def _cited_text(context: AnswerContext, hit: Hit | None, span: Span) -> str | None:
+    """The report text of a span: from its chunk when the chunk holds all of it (a chunk's text is the report's
+    text between its offsets), else from the report."""
+    if hit is not None and hit.chunk.start <= span.start and span.end <= hit.chunk.end:
+        return hit.chunk.text[span.start - hit.chunk.start:span.end - hit.chunk.start]
     report = context.retriever.report(span.source)
-    hit = context.retriever.hit_at(span.source, span.start)
-    if report is None or hit is None:
-        return ""
-    return book.quoted_span(hit, span.start, span.end, report.text[span.start:span.end])
+    return report.text[span.start:span.end] if report else None
 
 
 def span_text(context: AnswerContext, span: Span) -> str:
     """The report text a span covers."""
-    report = context.retriever.report(span.source)
-    return report.text[span.start:span.end] if report else ""
+    return _cited_text(context, context.hit_at(span.source, span.start), span) or ""
 
 
 def marker(context: AnswerContext, book: CitationBook, span: Span) -> str:
     """Only the citation marker of a span ([n]), for folded lines that name a report without quoting it."""
-    report = context.retriever.report(span.source)
-    hit = context.retriever.hit_at(span.source, span.start)
-    if report is None or hit is None:
-        return ""
-    return f"[{book.cite(hit, span.start, span.end, report.text[span.start:span.end])}]"
+    hit = context.hit_at(span.source, span.start)
+    text = _cited_text(context, hit, span)
+    return "" if hit is None or text is None else f"[{book.cite(hit, span.start, span.end, text)}]"
 
 
 def owner(context: AnswerContext, source: str) -> str:

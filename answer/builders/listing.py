@@ -48,6 +48,7 @@ def build(context: AnswerContext, plan: QueryPlan) -> Answer:
     if not ranked:
         return abstain(context, plan, not_found(plan))
     spans = [(evidence_span(context, scored, position, plan), source) for position, source in ranked]
+    context.prefetch(span for span, _ in spans)
     if plan.wants_figure:  # 各地…分别是多少: a report counts only where it states the figure asked about
         spans = [(span, source) for span, source in spans
                  if states_figure(span_text(context, span), plan, scored.topic)]

@@ -32,9 +32,10 @@ def build(context: AnswerContext, plan: QueryPlan) -> Answer:
     book = CitationBook()
     blocks: list[str] = []
     folded: list[str] = []
-    for rank, (positions, source) in enumerate(chosen):
-        kept = [p for p in positions if scored.support[p] >= threshold]
-        spans = [evidence_span(context, scored, p, plan) for p in kept]
+    report_spans = [[evidence_span(context, scored, p, plan) for p in positions if scored.support[p] >= threshold]
+                    for positions, _ in chosen]
+    context.prefetch(span for spans in report_spans for span in spans)
+    for rank, ((_, source), spans) in enumerate(zip(chosen, report_spans, strict=True)):
         name = owner(context, units.sources[source])
         if rank < context.options.list_shown:
             blocks.append(f"{name}\n" + "\n".join(f"> {quote(context, book, span)}" for span in spans))
