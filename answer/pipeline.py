@@ -65,8 +65,7 @@ class AnswerPipeline:
 
     def with_pages(self, answer: Answer) -> Answer:
         """The answer with each citation's page number, for reports read from paged files."""
-        layouts = self.retriever.page_layouts(sorted({c.source for c in answer.citations}))
-        citations = [replace(c, page=page_in(layouts[c.source], c.start) if c.source in layouts else None)
+        citations = [replace(c, page=page_in(self.retriever.page_starts(c.source) or (), c.start))
                      for c in answer.citations]
         return replace(answer, citations=tuple(citations))
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from corpus.layout import PageText, joined
 from corpus.types import Report
@@ -44,19 +43,12 @@ def join_pages(pages: Sequence[PageText]) -> tuple[str, tuple[int, ...]]:
 
 def page_at(report: Report, offset: int) -> int | None:
     """The 1-based page holding report.text[offset], or None for a report without pages."""
-    return page_in(PageLayout(report.pages, len(report.text)), offset)
+    return page_in(report.pages, offset) if offset <= len(report.text) else None
 
 
-@dataclass(frozen=True, slots=True)
-class PageLayout:
-    """Where a report's pages start in its canonical text, and the text's length: all a page number needs."""
-
-    starts: tuple[int, ...]
-    length: int
-
-
-def page_in(layout: PageLayout, offset: int) -> int | None:
-    """The 1-based page holding the character at offset, or None for a report without pages."""
-    if not layout.starts or not 0 <= offset <= layout.length:
+def page_in(page_starts: Sequence[int], offset: int) -> int | None:
+    """The 1-based page holding the character at an offset of a report's text (which is not checked to be
+    inside the text), given where its pages start; None for a report without pages."""
+    if not page_starts or offset < 0:
         return None
-    return max(bisect_right(layout.starts, offset), 1)
+    return max(bisect_right(page_starts, offset), 1)

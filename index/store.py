@@ -8,7 +8,6 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict
 from pathlib import Path
 
-from corpus.pages import PageLayout
 from corpus.types import Chunk, Report, ReportMeta, Section
 from index.types import IndexedChunk
 
@@ -136,12 +135,10 @@ class ChunkStore:
         return Report(source, path, file_format, text, fingerprint, ReportMeta(**json.loads(meta)), parsed,
                       tuple(json.loads(pages)))
 
-    def page_layouts(self, sources: Sequence[str]) -> dict[str, PageLayout]:
-        """Page starts and text length of these reports (unknown ones left out), read without their texts."""
-        marks = ", ".join("?" * len(sources))
-        rows = self._db.execute(f"SELECT source, pages, length(text) FROM reports WHERE source IN ({marks})",
-                                list(sources))
-        return {source: PageLayout(tuple(json.loads(pages)), length) for source, pages, length in rows}
+    def page_starts(self) -> dict[str, tuple[int, ...]]:
+        """Where the pages of each stored report start in its text (empty for a report without pages)."""
+        rows = self._db.execute("SELECT source, pages FROM reports")
+        return {source: tuple(json.loads(pages)) for source, pages in rows}
 
     def sources(self) -> list[str]:
         """File names of every stored report."""

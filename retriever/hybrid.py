@@ -9,7 +9,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from corpus.pages import PageLayout
 from corpus.patterns import normalize_for_search
 from corpus.types import Report
 from index.figures import FigureStore
@@ -66,9 +65,9 @@ class HybridRetriever:
         """A report's canonical text and sections."""
         return self.index.report(source)
 
-    def page_layouts(self, sources: Sequence[str]) -> dict[str, PageLayout]:
-        """Where the pages of these reports start, by file name."""
-        return self.index.page_layouts(sources)
+    def page_starts(self, source: str) -> tuple[int, ...] | None:
+        """Where a report's pages start in its text (empty without pages; None for an unknown report)."""
+        return self.index.page_starts(source)
 
     def query_vector(self, query: str) -> np.ndarray:
         """The embedded query (cached by the index)."""

@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 import numpy as np
 
-from corpus.pages import PageLayout
 from corpus.types import Chunk, Report, ReportMeta
 from index.types import RowScores
 
@@ -87,8 +86,8 @@ class Retriever(Protocol):
         """A report's canonical text and sections."""
         ...
 
-    def page_layouts(self, sources: Sequence[str]) -> dict[str, PageLayout]:
-        """Where the pages of these reports start (unknown reports left out)."""
+    def page_starts(self, source: str) -> tuple[int, ...] | None:
+        """Where a report's pages start in its text (empty without pages; None for an unknown report)."""
         ...
 
     def hit_at(self, source: str, offset: int) -> Hit | None:
