@@ -145,6 +145,7 @@ class CandidateTexts:
         previous = units.previous[candidates]
         self.follower[previous[previous >= 0]] = np.flatnonzero(previous >= 0)
         self.sections = units.section[candidates]
+        self._heading_has = np.zeros(len(units.section_paths), dtype=bool)  # reset after each use
         self._texts: list[str] | None = None
         self._contexts: list[str] | None = None
         self._grams: dict[tuple[str, bool], np.ndarray] = {}
@@ -173,9 +174,10 @@ class CandidateTexts:
             if context:
                 followers = self.follower[holders]
                 found[followers[followers >= 0]] = True
-                heading_has = np.zeros(len(self.units.section_paths), dtype=bool)
-                heading_has[self.units.section_bigrams.items(gram)] = True
-                found |= heading_has[self.sections]
+                headings = self.units.section_bigrams.items(gram)
+                self._heading_has[headings] = True
+                found |= self._heading_has[self.sections]
+                self._heading_has[headings] = False
             else:
                 rows = self.position[holders]
                 found[rows[rows >= 0]] = True

@@ -214,10 +214,12 @@ class ClauseScorer:
         unit's cheap score: at 1000 reports most say nothing on the question, and giving each of them
         PER_REPORT_KEEP units every feature made a list question take a second."""
         units = self.retriever.units
-        in_unit, in_context = CandidateTexts(units, ids).presence(topic.bigrams)
-        weights = np.fromiter(topic.bigrams.values(), dtype=np.float64, count=len(topic.bigrams))
-        total = topic.total or 1.0
-        quick = (in_unit @ weights + 0.5 * ((in_context & ~in_unit) @ weights)) / total
+        texts = CandidateTexts(units, ids)
+        quick = np.zeros(len(ids))
+        for gram, weight in topic.bigrams.items():  # a gram at a time: no (units × grams) matrix at 1000 reports
+            in_unit = texts.has_gram(gram)
+            quick += weight * in_unit + 0.5 * weight * (texts.has_gram(gram, context=True) & ~in_unit)
+        quick /= topic.total or 1.0
         quick += 0.3 * chunks.bm25.at(units.row[ids], missing=0.0) / (chunks.bm25.best() or 1.0)
         keep = np.zeros(len(ids), dtype=bool)
         keep[_best_positions(quick, GLOBAL_KEEP)] = True

@@ -38,8 +38,12 @@ class RowFile:
         """The rows a slice or an array of row numbers selects (negative numbers count from the end)."""
         rows = np.arange(self.shape[0])[key]
         descriptor = self._handle.fileno()
-        data = b"".join([os.pread(descriptor, self._row_bytes, self._offset + int(row) * self._row_bytes)
-                         for row in rows])
+        # Runs of consecutive rows (a report's sentences) are read with one call each.
+        breaks = np.flatnonzero(np.diff(rows) != 1) + 1
+        firsts, lasts = np.concatenate([[0], breaks]), np.concatenate([breaks, [len(rows)]]) - 1
+        data = b"".join([os.pread(descriptor, (int(rows[last]) - int(rows[first]) + 1) * self._row_bytes,
+                                  self._offset + int(rows[first]) * self._row_bytes)
+                         for first, last in zip(firsts, lasts, strict=True) if len(rows)])
         return np.frombuffer(data, dtype=self.dtype).reshape(len(rows), self.shape[1])
 
     def close(self) -> None:

@@ -16,7 +16,8 @@ def test_rows_equal_numpys(tmp_path: Path) -> None:
     rows = RowFile(tmp_path / "m.npy")
     try:
         assert len(rows) == 97 and rows.shape == (97, 24) and rows.dtype == np.float16
-        for key in [np.array([5, 0, 96, 5]), np.array([], dtype=np.int64), np.array([-1, -97]), [3, 2],
+        for key in [np.array([5, 0, 96, 5]), np.array([10, 11, 12, 40, 41, 7, 8, 9, 96]), np.arange(30, 60),
+                    np.array([], dtype=np.int64), np.array([-1, -97]), [3, 2],
                     slice(None, 3), slice(10, 40, 7), slice(None)]:
             got = rows[key]
             assert got.dtype == np.float16 and np.array_equal(got, matrix[key])
