@@ -287,10 +287,7 @@ def feature_matrix(plan: QueryPlan, topic: Topic, units: UnitIndex, candidates: 
     put("bm25", chunks.bm25.at(rows, missing=0.0) / (chunks.bm25.best() or 1.0))
 
     if plan.years or plan.relative_years:
-        sources = units.source_id[candidates]
-        put("year", np.fromiter((_year_agreement(plan, text, context, report_years.get(units.sources[s]))
-                                 for text, context, s in zip(texts, candidate_texts.contexts, sources, strict=True)),
-                                dtype=np.float64, count=n))
+        put("year", _year_column(plan, candidate_texts, report_years))
     if plan.filters.kinds:
         asked_kind = np.asarray([kind in plan.filters.kinds for kind in units.section_kind], dtype=bool)
         put("kind", asked_kind[units.section[candidates]].astype(np.float64))
@@ -346,6 +343,28 @@ def longest_runs(fragments: Sequence[str], texts: CandidateTexts) -> np.ndarray:
             found |= texts.contains(piece)
         runs[(runs == 0) & found] = length / phrase
     return runs
+
+
+def _year_column(plan: QueryPlan, texts: CandidateTexts, report_years: Mapping[str, int | None]) -> np.ndarray:
+    """_year_agreement of every candidate. Only a unit whose text or context holds one of the years that can be
+    asked (or whose text ends in a digit or space, so a year could run on into its context) can state one:
+    the others get their report's verdict without a regular expression."""
+    units = texts.units
+    years = [report_years.get(units.sources[s]) for s in units.source_id[texts.candidates]]
+    askable = {*plan.years, *(y + r for y in set(years) if y for r in plan.relative_years)}
+    may_state = np.zeros(len(texts), dtype=bool)
+    for asked_year in askable:
+        may_state |= texts.contains(str(asked_year)) | texts.contains(str(asked_year), context=True)
+    may_state |= np.fromiter((bool(t) and (t[-1].isdigit() or t[-1].isspace()) for t in texts.texts),
+                             dtype=bool, count=len(texts))
+    column = np.empty(len(texts))
+    for i, year in enumerate(years):
+        if may_state[i]:
+            column[i] = _year_agreement(plan, texts.texts[i], context_text(units, int(texts.candidates[i])), year)
+        else:
+            asked = {*plan.years, *((year + r) for r in plan.relative_years if year)}
+            column[i] = 0.0 if not asked else (0.5 if year in asked else -1.0)
+    return column
 
 
 def _year_agreement(plan: QueryPlan, text: str, context: str, report_year: int | None) -> float:

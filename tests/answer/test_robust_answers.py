@@ -190,6 +190,23 @@ def test_candidate_texts_find_what_a_loop_over_the_texts_finds(pipeline: AnswerP
         assert longest_runs(fragments, found).tolist() == [longest(fragments, t) for t in texts]
 
 
+@pytest.mark.parametrize("question", ["西湖区2024年行政复议收案多少件？", "2020年调解成功率是多少？",
+                                      "去年的行政诉讼败诉率？"])
+def test_the_year_column_is_each_units_year_agreement(pipeline: AnswerPipeline, question: str) -> None:
+    import numpy as np
+
+    from answer.features import CandidateTexts, _year_agreement, _year_column, context_text
+
+    units, plan = pipeline.retriever.units, pipeline.plan(question)
+    assert plan.years or plan.relative_years
+    years = {source: meta.year for source, meta in pipeline.retriever.metas.items()}
+    candidates = np.arange(len(units))
+    expected = [_year_agreement(plan, units.texts[i], context_text(units, i),
+                                years.get(units.sources[units.source_id[i]])) for i in range(len(units))]
+    assert _year_column(plan, CandidateTexts(units, candidates), years).tolist() == expected
+    assert {-1.0, 1.0} <= set(expected)
+
+
 def test_a_synonym_in_the_report_still_counts(pipeline: AnswerPipeline) -> None:
     answer = pipeline.ask("哪些地方开展了企业“法治体检”？")
     assert "柯城区" in {c.region for c in answer.citations}  # its report says 线上线下体检企业493家
