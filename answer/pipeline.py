@@ -65,8 +65,8 @@ class AnswerPipeline:
 
     def with_pages(self, answer: Answer) -> Answer:
         """The answer with each citation's page number, for reports read from paged files."""
-        citations = [replace(c, page=page_in(self.retriever.page_starts(c.source) or (), c.start))
-                     for c in answer.citations]
+        starts = self.retriever.page_starts(sorted({c.source for c in answer.citations}))
+        citations = [replace(c, page=page_in(starts.get(c.source, ()), c.start)) for c in answer.citations]
         return replace(answer, citations=tuple(citations))
 
     def stream(self, question: str, history: Sequence[str] = (),

@@ -43,7 +43,7 @@ class SearchIndex:
         self._query_vectors: dict[str, np.ndarray] = {}
         self._dense_products: dict[tuple[bytes, bytes | None], tuple[np.ndarray, np.ndarray]] = {}
         self._query_lock = threading.Lock()
-        self._page_starts: dict[str, tuple[int, ...]] | None = None
+        self._page_starts: dict[str, tuple[int, ...]] = {}
         self.units = UnitIndex.load(folder)
         vectors = folder / UNIT_VECTORS
         # float16, read with pread: only the rows a question scores are read, and none is kept mapped.
@@ -115,13 +115,15 @@ class SearchIndex:
             self._reports[source] = report
         return self._reports[source]
 
-    def page_starts(self, source: str) -> tuple[int, ...] | None:
-        """Where a report's pages start in its text (empty without pages; None for an unknown report). Every
-        report's are read at the first call: reading them with the reports cost a list answer 0.1 s."""
+    def page_starts(self, sources: Sequence[str]) -> dict[str, tuple[int, ...]]:
+        """Where these reports' pages start in their texts (empty without pages; unknown reports left out),
+        kept once read: reading whole reports for it cost a list answer over 555 reports 0.1 s."""
         with self._query_lock:
-            if self._page_starts is None:
-                self._page_starts = self._store.page_starts()
-        return self._page_starts.get(source)
+            missing = [s for s in sources if s not in self._page_starts]
+        found = self._store.page_starts(missing) if missing else {}
+        with self._query_lock:
+            self._page_starts.update(found)
+            return {s: self._page_starts[s] for s in sources if s in self._page_starts}
 
     def report_text(self, source: str) -> str | None:
         """A report's canonical text, or None for an unknown file name (what gold validation and scoring need)."""

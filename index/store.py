@@ -135,9 +135,11 @@ class ChunkStore:
         return Report(source, path, file_format, text, fingerprint, ReportMeta(**json.loads(meta)), parsed,
                       tuple(json.loads(pages)))
 
-    def page_starts(self) -> dict[str, tuple[int, ...]]:
-        """Where the pages of each stored report start in its text (empty for a report without pages)."""
-        rows = self._db.execute("SELECT source, pages FROM reports")
+    def page_starts(self, sources: Sequence[str]) -> dict[str, tuple[int, ...]]:
+        """Where the pages of these reports start in their texts (empty for a report without pages; unknown
+        reports left out)."""
+        marks = ", ".join("?" * len(sources))
+        rows = self._db.execute(f"SELECT source, pages FROM reports WHERE source IN ({marks})", list(sources))
         return {source: tuple(json.loads(pages)) for source, pages in rows}
 
     def sources(self) -> list[str]:

@@ -65,9 +65,9 @@ class HybridRetriever:
         """A report's canonical text and sections."""
         return self.index.report(source)
 
-    def page_starts(self, source: str) -> tuple[int, ...] | None:
-        """Where a report's pages start in its text (empty without pages; None for an unknown report)."""
-        return self.index.page_starts(source)
+    def page_starts(self, sources: Sequence[str]) -> dict[str, tuple[int, ...]]:
+        """Where these reports' pages start in their texts (empty without pages; unknown reports left out)."""
+        return self.index.page_starts(sources)
 
     def query_vector(self, query: str) -> np.ndarray:
         """The embedded query (cached by the index)."""

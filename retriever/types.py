@@ -86,8 +86,8 @@ class Retriever(Protocol):
         """A report's canonical text and sections."""
         ...
 
-    def page_starts(self, source: str) -> tuple[int, ...] | None:
-        """Where a report's pages start in its text (empty without pages; None for an unknown report)."""
+    def page_starts(self, sources: Sequence[str]) -> dict[str, tuple[int, ...]]:
+        """Where these reports' pages start in their texts (empty without pages; unknown reports left out)."""
         ...
 
     def hit_at(self, source: str, offset: int) -> Hit | None:
