@@ -177,7 +177,7 @@ class ClauseScorer:
         if not self.model.dense:
             chunks = ChunkScores(RowScores.empty(), chunks.bm25)
         similarity = self.unit_similarity(plan, ids) if self.model.dense else None
-        features = feature_matrix(plan, topic, units, ids, chunks, self._report_years, similarity)
+        features = feature_matrix(plan.for_part(part), topic, units, ids, chunks, self._report_years, similarity)
         if not self.model.dense:
             features[:, [FEATURES.index(name) for name in DENSE_FEATURES]] = 0.0
         return ids, features, topic

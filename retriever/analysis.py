@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from corpus.kinds import KIND_WORDS, QUESTION_CUES
 from corpus.patterns import YEAR, normalize_for_search
@@ -23,6 +23,8 @@ _RELATIVE_YEARS = {"明年": 1, "下一年": 1, "来年": 1, "下年度": 1, "�
 _COUNTER = re.compile(r"(?:多少|(?<!哪)几)(人次|件|名|人|个|家|次|项|场|起|所|条|位|份|户|万元|元)")
 _RATE = re.compile(r"(率|比例|占比|比重)$")
 _PARTS = re.compile(r"[?;。!,:]|其中")
+_COUNT_ASKED = re.compile(r"多少|(?<!哪)几|(率|量|数|额|比)$")  # a piece of a question asking for a figure
+_ASKING = re.compile(r"哪|几|什么|多少|如何|怎么|怎样")  # a piece of a question that asks something
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +68,11 @@ class QueryPlan:
     context: tuple[str, ...] = ()  # topic fragments carried from earlier turns, weighted lower
     years: tuple[int, ...] = ()  # years the question states (about the facts, not report filters)
     relative_years: tuple[int, ...] = ()  # 明年 +1, 今年 0, 去年 -1: relative to each report's year
+    # Those in scope of each part, where they differ between parts: a relative year holds from the part that
+    # says it on (去年收案多少件？纠错率呢: both; 具体是哪几个？明年还打算新建几个: the second only).
+    part_relative_years: tuple[tuple[int, ...], ...] = ()
+    # Whether each part asks for a figure, where parts differ (具体是哪几个？…新建几个: the second only).
+    part_wants_figure: tuple[bool, ...] = ()
     wants_figure: bool = False  # 多少 / 几个 / 比例…: the answer is a number
     wants_outcome: bool = False  # 效果 / 成效 / 怎么样: the answer is what came of it
     order: str | None = None  # "desc" for 最高/最多, "asc" for 最低/最少
@@ -81,6 +88,17 @@ class QueryPlan:
             return self.resolved
         years = [f"{y}年" for y in self.years]
         return " ".join([*self.filters.regions, *self.named_places, *years, *self.fragments, *self.context])
+
+    def for_part(self, part: int | None) -> QueryPlan:
+        """The plan as one of its parts (None: the whole question) is answered."""
+        if part is None:
+            return self
+        plan = self
+        if part < len(self.part_relative_years):
+            plan = replace(plan, relative_years=self.part_relative_years[part])
+        if part < len(self.part_wants_figure):
+            plan = replace(plan, wants_figure=self.part_wants_figure[part])
+        return plan
 
     @property
     def fragments(self) -> tuple[str, ...]:
@@ -143,14 +161,26 @@ def analyze(question: str, resolver: RegionResolver, history: Sequence[str] = ()
     if intent is Intent.FILTER and not report_years:
         report_years = years  # 哪些报告是2023年的: a question about the reports, so its year is theirs
     context = tuple(f for f in _topic(resolution.context, resolver, drop) if f not in {x for p in parts for x in p})
+    relative_years = tuple(dict.fromkeys(offset for word, offset in _RELATIVE_YEARS.items() if word in resolved))
+    numbers: list[int] = []  # the piece of text each part comes from
     if not any(parts) and context:
         parts, context = (context,), ()
+    elif context:  # 具体是哪几个？明年还打算新建几个: a piece asking without a topic of its own asks of the last turn's
+        located = _parts_with_pieces(resolved, resolver, drop, asking_without_topic=context)
+        parts, numbers = tuple(topic for topic, _ in located), [number for _, number in located]
+        context = tuple(f for f in context if f not in {x for p in parts for x in p})
+    else:
+        numbers = [number for _, number in _parts_with_pieces(resolved, resolver, drop)]
+    part_relative_years = _relative_years_by_part(resolved, numbers)
+    unquoted = re.sub(r'"[^"]{1,40}"', "“”", resolved)
+    wants_figure = (_asks_quantity(scores.families, parts)
+                    or (intent is Intent.COMPARE and QUANTITY_ORDER.search(unquoted) is not None))
+    counts_asked = [bool(_COUNT_ASKED.search(_PARTS.split(resolved)[number])) for number in numbers]
     filters = Filters(regions=places.regions,
                       years=report_years if intent in (Intent.FILTER, Intent.LIST) or not topic_chars else (),
                       kinds=kinds if intent is Intent.SECTION else ())
     if explicit is not None:
         filters = filters.merged(explicit)
-    unquoted = re.sub(r'"[^"]{1,40}"', "“”", resolved)
     order = next((name for name, cue in ORDER_CUES if cue.search(unquoted)), None)  # 最高, 谁多, 哪个多
     counters = tuple(m.group(1) for m in _COUNTER.finditer(resolved))
     if any(part and _RATE.search(part[-1]) for part in parts):
@@ -160,9 +190,11 @@ def analyze(question: str, resolver: RegionResolver, history: Sequence[str] = ()
         named_places=places.named_in_reports,
         quoted=tuple(re.findall(r'"([^"]{2,40})"', resolved)), topic=" ".join(f for p in parts for f in p),
         parts=parts, context=context, years=tuple(y for y in years if y not in report_years or topic_chars),
-        relative_years=tuple(dict.fromkeys(offset for word, offset in _RELATIVE_YEARS.items() if word in resolved)),
-        wants_figure=_asks_quantity(scores.families, parts)
-        or (intent is Intent.COMPARE and QUANTITY_ORDER.search(unquoted) is not None),
+        relative_years=relative_years,
+        part_relative_years=part_relative_years if any(set(r) != set(relative_years) for r in part_relative_years)
+        else (),
+        part_wants_figure=tuple(counts_asked) if wants_figure and any(counts_asked) and not all(counts_asked) else (),
+        wants_figure=wants_figure,
         wants_outcome=any(w in resolved for w in OUTCOME), order=order, counters=counters,
         scores={str(k): v for k, v in scores.scores.items()})
 
@@ -188,7 +220,32 @@ def _topic(text: str, resolver: RegionResolver, drop: frozenset[str] = frozenset
     return topic_fragments(re.sub(r"(?:19|20)\d{2}(?=年度)", " ", text), drop)
 
 
-def _parts(text: str, resolver: RegionResolver, drop: frozenset[str]) -> tuple[tuple[str, ...], ...]:
-    """Topic fragments of each part of the question (split at ？ ； ， and 其中); parts without topic dropped."""
-    parts = [tuple(_topic(piece, resolver, drop)) for piece in _PARTS.split(text)]
-    return tuple(p for p in parts if p)
+def _parts(text: str, resolver: RegionResolver, drop: frozenset[str],
+           asking_without_topic: tuple[str, ...] = ()) -> tuple[tuple[str, ...], ...]:
+    """Topic fragments of each part of the question (split at ？ ； ， and 其中); parts without topic dropped,
+    or, when they ask something (哪几个), given the topic asking_without_topic if there is one."""
+    return tuple(topic for topic, _ in _parts_with_pieces(text, resolver, drop, asking_without_topic))
+
+
+def _parts_with_pieces(text: str, resolver: RegionResolver, drop: frozenset[str],
+                       asking_without_topic: tuple[str, ...] = ()) -> list[tuple[tuple[str, ...], int]]:
+    """_parts, each with the number of the piece of text it comes from."""
+    parts = []
+    for number, piece in enumerate(_PARTS.split(text)):
+        topic = tuple(_topic(piece, resolver, drop))
+        if not topic and asking_without_topic and _ASKING.search(piece):
+            topic = asking_without_topic
+        if topic:
+            parts.append((topic, number))
+    return parts
+
+
+def _relative_years_by_part(text: str, numbers: Sequence[int]) -> tuple[tuple[int, ...], ...]:
+    """The relative years in scope of each part (numbers: the piece of text each comes from): those said in
+    its piece or an earlier one."""
+    pieces = _PARTS.split(text)
+    scopes = []
+    for number in numbers:
+        said = "".join(pieces[:number + 1])
+        scopes.append(tuple(dict.fromkeys(offset for word, offset in _RELATIVE_YEARS.items() if word in said)))
+    return tuple(scopes)

@@ -47,30 +47,42 @@ def facts(context: AnswerContext, plan: QueryPlan, threshold_name: str = "answer
     ranked nearly as high as the best is quoted too.
     """
     threshold = context.threshold(threshold_name)
-    needs_figure = plan.wants_figure and plan.intent in (Intent.NUMERIC, Intent.COMPARE)
     if not units and "%" in plan.counters:
         units = ("%",)  # a rate is stated as a percentage, whatever else a clause counts
     quantity = quantity_pattern(units) if units else None
     parts = range(len(plan.parts)) if len(plan.parts) > 1 else [None]
-    chosen: list[Span] = []
+    # Each part's clauses that could answer it, best first, as (ranking logit, span or None when it cannot).
+    options: list[list[tuple[float, Span | None]]] = []
     for part in parts:
+        needs_figure = plan.for_part(part).wants_figure and plan.intent in (Intent.NUMERIC, Intent.COMPARE)
         scored = context.score(plan, part=part)
         logits = context.scorer.model.rank.logit(scored.features) if len(scored) else scored.probability
-        lead = None  # the ranking logit of the part's first quoted clause
+        found: list[tuple[float, Span | None]] = []
         for position in range(min(len(scored), DISTINCT_TRIES)):
-            if lead is not None and lead - logits[position] > TIE_GAP:
+            span = None
+            if scored.support[position] >= threshold:  # below: e.g. about another year than the one asked
+                span = evidence_span(context, scored, position, plan)
+                text = span_text(context, span)
+                if needs_figure and not (quantity.search(text) if quantity else has_figure(text)):
+                    span = None
+            found.append((float(logits[position]), span))
+        options.append(found)
+    # The part with the fewest answering clauses picks first, so one whose only clause another part ranks
+    # first still gets it (具体是哪几个？明年还打算新建几个: the plan for next year answers only the second).
+    picked: dict[int, list[Span]] = {}
+    taken: list[Span] = []
+    for index in sorted(range(len(options)), key=lambda i: sum(span is not None for _, span in options[i])):
+        lead = None  # the ranking logit of the part's first quoted clause
+        picked[index] = []
+        for logit, span in options[index]:
+            if lead is not None and lead - logit > TIE_GAP:
                 break
-            if scored.support[position] < threshold:
-                continue  # e.g. a clause about another year than the one asked: the next may be about it
-            span = evidence_span(context, scored, position, plan)
-            text = span_text(context, span)
-            if needs_figure and not (quantity.search(text) if quantity else has_figure(text)):
+            if span is None or any(_overlaps(span, other) for other in taken):
                 continue
-            if any(_overlaps(span, other) for other in chosen):
-                continue
-            chosen.append(span)
-            lead = logits[position] if lead is None else lead
-    return chosen
+            picked[index].append(span)
+            taken.append(span)
+            lead = logit if lead is None else lead
+    return [span for index in range(len(options)) for span in picked[index]]
 
 
 def quantity_pattern(units: tuple[str, ...]) -> re.Pattern[str]:

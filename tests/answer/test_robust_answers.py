@@ -207,6 +207,11 @@ def test_the_year_column_is_each_units_year_agreement(pipeline: AnswerPipeline, 
     assert {-1.0, 1.0} <= set(expected)
 
 
+def test_a_follow_up_asking_which_and_how_many_more_quotes_both(pipeline: AnswerPipeline) -> None:
+    answer = pipeline.ask("分别是哪些？明年计划再建多少家？", ["诸暨市创成了几个省级枫桥式司法所"])
+    assert "店口" in answer.answer and "3家以上" in answer.answer and len(answer.citations) == 2
+
+
 def test_a_synonym_in_the_report_still_counts(pipeline: AnswerPipeline) -> None:
     answer = pipeline.ask("哪些地方开展了企业“法治体检”？")
     assert "柯城区" in {c.region for c in answer.citations}  # its report says 线上线下体检企业493家

@@ -78,6 +78,19 @@ def test_follow_ups_are_resolved_from_history() -> None:
     assert analyze("西湖区有哪些合规指引？", RESOLVER, ["南安市的调解"]).resolved == "西湖区有哪些合规指引?"
 
 
+def test_a_follow_up_piece_asking_without_a_topic_asks_of_the_last_turn() -> None:
+    plan = analyze("分别是哪些？明年计划再建多少家？", RESOLVER, ["诸暨市创成了几个省级枫桥式司法所"])
+    assert len(plan.parts) == 2 and "省级枫桥式司法" in plan.parts[0] and plan.context == ()
+    # 明年 and 多少 belong to the second part: the first asks which ones there are now.
+    assert plan.relative_years == (1,)
+    assert plan.for_part(0).relative_years == () and plan.for_part(1).relative_years == (1,)
+    assert plan.wants_figure and not plan.for_part(0).wants_figure and plan.for_part(1).wants_figure
+    # A piece saying nothing asked (谢谢) adds no part; a relative year holds on into later parts.
+    assert len(analyze("明年呢？谢谢", RESOLVER, ["诸暨市创成了几个省级枫桥式司法所"]).parts) == 1
+    later = analyze("西湖区去年收案多少件？纠错率是多少？", RESOLVER)
+    assert len(later.parts) == 2 and all(later.for_part(i).relative_years == (-1,) for i in range(2))
+
+
 @pytest.mark.parametrize("variant", [
     "南安市2023年人民调解成功率是多少",  # no question mark
     "南安市 2023年 人民调解 成功率 是多少？",  # spaces between words
