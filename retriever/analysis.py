@@ -154,10 +154,12 @@ def analyze(question: str, resolver: RegionResolver, history: Sequence[str] = ()
     if drop:
         parts = _parts(resolved, resolver, drop)
         topic_chars = sum(len(f) for part in parts for f in part)
-    if intent is Intent.FILTER and topic_chars and not (_DOC_NUMBER.search(resolved) or places.regions):
+    # Words no report uses (哪些报告属于2024年度: 属于) cannot make a question about reports one about a topic.
+    said_chars = sum(len(f) for part in parts for f in part if f not in KIND_WORDS and resolver.in_reports(f))
+    if intent is Intent.FILTER and said_chars and not (_DOC_NUMBER.search(resolved) or places.regions):
         intent = Intent.LIST  # 2023年度的报告中哪些提到了民法典: the reports that say so, among that year's
-    if intent is Intent.LIST and not topic_chars and report_years:
-        intent = Intent.FILTER  # 2023年度的报告有哪些: the reports matching the year
+    if intent in (Intent.LIST, Intent.FACTOID, Intent.NUMERIC) and not said_chars and report_years:
+        intent = Intent.FILTER  # 2023年度的报告有哪些, 有没有2019年度的: the reports matching the year
     if intent is Intent.FILTER and not report_years:
         report_years = years  # 哪些报告是2023年的: a question about the reports, so its year is theirs
     context = tuple(f for f in _topic(resolution.context, resolver, drop) if f not in {x for p in parts for x in p})

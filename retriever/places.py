@@ -37,6 +37,10 @@ class RegionResolver:
         names = sorted(self.aliases, key=len, reverse=True)
         self._pattern = re.compile("|".join(map(re.escape, names))) if names else None
 
+    def in_reports(self, text: str) -> bool:
+        """Whether any report's text contains the (normalised) text."""
+        return self._mentioned(text)
+
     def regions_in(self, text: str) -> list[str]:
         """Corpus regions the text names, in order of first mention."""
         if self._pattern is None:

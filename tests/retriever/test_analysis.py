@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import pytest
 
+from corpus.patterns import normalize_for_search
 from retriever.analysis import Filters, RegionResolver, analyze, topic_fragments
+from tests.fakes import SAMPLES
 
+# What the five sample reports say, so the resolver knows which words the reports use.
+REPORTS = "\n".join(normalize_for_search(path.read_text(encoding="utf-8")) for path in SAMPLES)
 RESOLVER = RegionResolver(["诸暨市", "南安市", "伊春市", "柯城区", "西湖区"],
-                          ["浙江省", "绍兴市", "福建省", "泉州市", "黑龙江省", "衢州市", "杭州市"])
+                          ["浙江省", "绍兴市", "福建省", "泉州市", "黑龙江省", "衢州市", "杭州市"],
+                          mentioned=lambda name: normalize_for_search(name) in REPORTS)
 
 
 def test_short_forms_resolve_to_corpus_regions() -> None:
@@ -43,6 +48,9 @@ def test_places_the_reports_mention_are_topics_not_foreign() -> None:
     ("哪些地方设立了行政争议调解中心？请列出并给出出处。", "list"),  # a request tail is not a wording cue
     ("哪几份报告提到了法律明白人？", "list"),
     ("帮我查一下：伊春市成立了什么仲裁机构，谢谢！", "factoid"),
+    ("哪些报告属于2024年度？", "filter"),  # 属于 is no topic: no report uses it
+    ("报告里有没有2019年度的？", "filter"),
+    ("西湖区报告的标题是什么", "filter"),
 ])
 def test_intents(question: str, intent: str) -> None:
     assert analyze(question, RESOLVER).intent == intent
