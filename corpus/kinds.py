@@ -28,10 +28,10 @@ HEADING_CUES: tuple[tuple[SectionKind, re.Pattern[str]], ...] = (
 # that merely contains such a word (“两难”问题三级联动) does not.
 QUESTION_CUES: tuple[tuple[SectionKind, re.Pattern[str]], ...] = (
     (SectionKind.PROBLEMS, re.compile(r"存在.{0,6}(问题|不足|短板|差距)|"
-                                      r"(哪些|什么|有何|主要)(问题|不足|短板|差距|薄弱)|"
+                                      r"(哪些|什么|有何|主要)(问题|不足|短板|差距|薄弱|困难)|"
                                       r"问题(和|与|及|、)?(不足|短板)|不足(和|与|及|、|之处)|短板|差距|薄弱环节|欠缺|"
                                       r"^\W*(问题|不足)\W*$")),
-    (SectionKind.PLANS, re.compile(r"下一步|明年|今后|下一年|来年|(未来|后续).{0,4}(计划|打算|安排)|"
+    (SectionKind.PLANS, re.compile(r"下一?步|明年|今后|下一年|来年|(未来|后续).{0,4}(计划|打算|安排)|"
                                    r"(工作|有何|有什么|哪些|什么|主要)(安排|计划|打算|思路|要点)|怎么干|展望|"
                                    r"(计划|打算|准备)(怎么|如何|做什么|干什么)")),
     (SectionKind.LEADER_DUTY, re.compile(r"第一责任人|主要负责人(履行|履职)")),
@@ -40,7 +40,7 @@ QUESTION_CUES: tuple[tuple[SectionKind, re.Pattern[str]], ...] = (
 KIND_WORDS = frozenset((
     "存在", "问题", "不足", "短板", "差距", "薄弱", "欠缺", "之处", "下一步", "明年", "今后", "来年", "未来", "后续",
     "计划", "打算", "安排", "思路", "展望", "要点", "怎么干", "第一责任人", "履职", "履行", "职责", "主要", "工作",
-    "工作计划", "工作安排", "法治政府建设", "推进", "一步",
+    "工作计划", "工作安排", "法治政府建设", "推进", "一步", "下步", "一年", "重点", "困难",
 ))
 
 

@@ -118,8 +118,8 @@ def topic_fragments(text: str, drop: frozenset[str] = frozenset()) -> list[str]:
     current = ""
     after_interrogative = False
     for token in rjieba.cut(text):
-        shape = (token in SHAPE_WORDS or token in drop or token.startswith("哪") or not re.search(r"[\w%]", token)
-                 or (after_interrogative and token in COUNTERS))
+        shape = (token in SHAPE_WORDS or _made_of(token, drop) or token.startswith("哪")
+                 or not re.search(r"[\w%]", token) or (after_interrogative and token in COUNTERS))
         if shape:
             if current:
                 fragments.append(current)
@@ -199,6 +199,17 @@ def analyze(question: str, resolver: RegionResolver, history: Sequence[str] = ()
         wants_figure=wants_figure,
         wants_outcome=any(w in resolved for w in OUTCOME), order=order, counters=counters,
         scores={str(k): v for k, v in scores.scores.items()})
+
+
+def _made_of(token: str, words: frozenset[str]) -> bool:
+    """Whether the token is one of words or runs them together (工作思路 = 工作 + 思路, 重点工作)."""
+    if not words:
+        return False
+    ends = {0}  # prefix lengths that split into words
+    for end in range(1, len(token) + 1):
+        if any(token[start:end] in words for start in ends if start < end):
+            ends.add(end)
+    return len(token) in ends
 
 
 def _asks_quantity(families: tuple[str, ...], parts: tuple[tuple[str, ...], ...]) -> bool:

@@ -51,6 +51,8 @@ def test_places_the_reports_mention_are_topics_not_foreign() -> None:
     ("哪些报告属于2024年度？", "filter"),  # 属于 is no topic: no report uses it
     ("报告里有没有2019年度的？", "filter"),
     ("西湖区报告的标题是什么", "filter"),
+    ("西湖区在法治建设中遇到了哪些困难", "section"),
+    ("伊春的报告里写了哪些下步举措", "section"),
 ])
 def test_intents(question: str, intent: str) -> None:
     assert analyze(question, RESOLVER).intent == intent
@@ -84,6 +86,12 @@ def test_follow_ups_are_resolved_from_history() -> None:
     assert analyze("伊春市呢？", RESOLVER, ["南安市2023年人民调解成功率是多少？"]).resolved \
         == "伊春市人民调解成功率是多少?"
     assert analyze("西湖区有哪些合规指引？", RESOLVER, ["南安市的调解"]).resolved == "西湖区有哪些合规指引?"
+
+
+@pytest.mark.parametrize("question", ["伊春市下一年的重点工作", "南安市2024年工作思路", "柯城区的工作计划有哪些"])
+def test_words_naming_the_part_asked_for_are_no_topic_even_run_together(question: str) -> None:
+    plan = analyze(question, RESOLVER)  # 工作思路 = 工作 + 思路, 重点工作, 下一年
+    assert plan.intent == "section" and plan.filters.kinds == ("工作安排",) and plan.parts == ()
 
 
 def test_a_follow_up_piece_asking_without_a_topic_asks_of_the_last_turn() -> None:
