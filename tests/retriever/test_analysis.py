@@ -53,6 +53,7 @@ def test_places_the_reports_mention_are_topics_not_foreign() -> None:
     ("西湖区报告的标题是什么", "filter"),
     ("西湖区在法治建设中遇到了哪些困难", "section"),
     ("伊春的报告里写了哪些下步举措", "section"),
+    ("列举提到诉源治理的地区", "list"),
 ])
 def test_intents(question: str, intent: str) -> None:
     assert analyze(question, RESOLVER).intent == intent
