@@ -51,7 +51,7 @@ if TYPE_CHECKING:
     from index.milvus_build import CollectionSync
 
 EMBED_BATCH = 32
-VECTOR_BATCH = 20000  # vectors read from the cache at a time when a version's dense files are written
+VECTOR_BATCH = 5000  # vectors read from the cache at a time when a version's dense files are written
 # Room left in the embedder's window for the context line put before each chunk.
 CONTEXT_TOKEN_RESERVE = 64
 
@@ -192,13 +192,10 @@ def complete_vectors(index_dir: Path, embedder: Embedder, progress: Progress | N
         if not manifest.pending_vectors:
             break
         clock = time.perf_counter()
-        store = ChunkStore(live / "chunks.sqlite", readonly=True)
-        passages = {text_hash(p): p for p in (passage_text(c.chunk, c.meta) for c in store.iter_chunks())}
-        store.close()
-        unit_texts = {text_hash(t): t for t in UnitIndex.load(live).texts}
         cache = EmbeddingCache(layout.cache_path)
-        embedded += embed_missing(passages, embedder, cache, progress, "chunks", workers)
-        embedded_units += embed_missing(unit_texts, embedder, cache, progress, "units", workers)
+        # Each kind's texts are read for its own pass only: none is held while the vectors are published.
+        embedded += embed_missing(_distinct_passages(live), embedder, cache, progress, "chunks", workers)
+        embedded_units += embed_missing(_distinct_unit_texts(live), embedder, cache, progress, "units", workers)
         timings["embed"] += time.perf_counter() - clock
         clock = time.perf_counter()
         with writer_lock(layout):
@@ -210,6 +207,20 @@ def complete_vectors(index_dir: Path, embedder: Embedder, progress: Progress | N
     final = layout.read_manifest(live) if live else manifest
     return UpdateSummary(reports=final.reports, chunks=final.chunks, embedded=embedded, embedded_units=embedded_units,
                          pending_vectors=final.pending_vectors, seconds=time.perf_counter() - started, timings=timings)
+
+
+def _distinct_passages(version: Path) -> dict[str, str]:
+    """The passage text of every chunk of a version, by text hash (identical passages once)."""
+    store = ChunkStore(version / "chunks.sqlite", readonly=True)
+    try:
+        return {text_hash(p): p for p in (passage_text(c.chunk, c.meta) for c in store.iter_chunks())}
+    finally:
+        store.close()
+
+
+def _distinct_unit_texts(version: Path) -> dict[str, str]:
+    """The text of every evidence unit of a version, by text hash (identical sentences once)."""
+    return {text_hash(t): t for t in UnitIndex.load(version).texts}
 
 
 def _publish_vectors(layout: IndexLayout, live: Path, manifest: Manifest, embedder: Embedder,
@@ -248,8 +259,17 @@ def _write_vectors(version: Path, store: ChunkStore, unit_texts: Sequence[str], 
                    cache: EmbeddingCache, dense_kind: str) -> int:
     """dense.faiss over the chunks whose vectors are cached, unit_vectors.npy when every unit has one.
 
-    Vectors are read from the cache VECTOR_BATCH at a time, so memory stays flat however large the corpus.
     Returns how many chunk and unit vectors are still missing.
+    """
+    # The FAISS index (70 MB at 1000 reports) is freed before the unit vectors are read.
+    missing = _write_dense(version, store, embedder, cache, dense_kind)
+    return missing + _write_unit_vectors(version, unit_texts, embedder, cache)
+
+
+def _write_dense(version: Path, store: ChunkStore, embedder: Embedder, cache: EmbeddingCache, dense_kind: str) -> int:
+    """dense.faiss over the chunks whose vectors are cached; returns how many chunks have none.
+
+    Vectors are read from the cache VECTOR_BATCH at a time, so memory stays flat however large the corpus.
     """
     rows = store.row_hashes()
     faiss_index = dense.new_index(dense_kind, embedder.dim)
@@ -262,7 +282,7 @@ def _write_vectors(version: Path, store: ChunkStore, unit_texts: Sequence[str], 
         if present:
             dense.add(faiss_index, [row for row, _ in present], np.stack([cached[h] for _, h in present]))
     dense.save(faiss_index, version / "dense.faiss")
-    return missing + _write_unit_vectors(version, unit_texts, embedder, cache)
+    return missing
 
 
 def _write_unit_vectors(version: Path, unit_texts: Sequence[str], embedder: Embedder, cache: EmbeddingCache) -> int:
