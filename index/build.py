@@ -23,7 +23,7 @@ from __future__ import annotations
 import hashlib
 import shutil
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -40,6 +40,7 @@ from index.embedders import Embedder
 from index.figures import FIGURES_FILE, update_figures
 from index.layout import IndexLayout, Manifest, writer_lock
 from index.parallel import EmbedWorkers, embed_batches
+from index.row_file import write_rows
 from index.search import UNIT_VECTORS
 from index.store import ChunkStore
 from index.stores import StoreSpec
@@ -50,7 +51,7 @@ if TYPE_CHECKING:
     from index.milvus_build import CollectionSync
 
 EMBED_BATCH = 32
-VECTOR_BATCH = 20000  # vectors read from the cache at a time when a version's dense files are written
+VECTOR_BATCH = 5000  # vectors read from the cache at a time when a version's dense files are written
 # Room left in the embedder's window for the context line put before each chunk.
 CONTEXT_TOKEN_RESERVE = 64
 
@@ -156,7 +157,7 @@ def _update_text(index_dir: Path, paths: Iterable[str | Path], embedder: Embedde
 
         clock = time.perf_counter()
         cache = EmbeddingCache(layout.cache_path)
-        pending = _write_vectors(version, store, units, embedder, cache, options.dense_kind)
+        pending = _write_vectors(version, store, units.texts, embedder, cache, options.dense_kind)
         cache.close()
         timings["dense"] = time.perf_counter() - clock
 
@@ -191,13 +192,10 @@ def complete_vectors(index_dir: Path, embedder: Embedder, progress: Progress | N
         if not manifest.pending_vectors:
             break
         clock = time.perf_counter()
-        store = ChunkStore(live / "chunks.sqlite", readonly=True)
-        passages = {text_hash(p): p for p in (passage_text(c.chunk, c.meta) for c in store.iter_chunks())}
-        store.close()
-        unit_texts = {text_hash(t): t for t in UnitIndex.load(live).texts}
         cache = EmbeddingCache(layout.cache_path)
-        embedded += embed_missing(passages, embedder, cache, progress, "chunks", workers)
-        embedded_units += embed_missing(unit_texts, embedder, cache, progress, "units", workers)
+        # Each kind's texts are read for its own pass only: none is held while the vectors are published.
+        embedded += embed_missing(_distinct_passages(live), embedder, cache, progress, "chunks", workers)
+        embedded_units += embed_missing(_distinct_unit_texts(live), embedder, cache, progress, "units", workers)
         timings["embed"] += time.perf_counter() - clock
         clock = time.perf_counter()
         with writer_lock(layout):
@@ -211,6 +209,20 @@ def complete_vectors(index_dir: Path, embedder: Embedder, progress: Progress | N
                          pending_vectors=final.pending_vectors, seconds=time.perf_counter() - started, timings=timings)
 
 
+def _distinct_passages(version: Path) -> dict[str, str]:
+    """The passage text of every chunk of a version, by text hash (identical passages once)."""
+    store = ChunkStore(version / "chunks.sqlite", readonly=True)
+    try:
+        return {text_hash(p): p for p in (passage_text(c.chunk, c.meta) for c in store.iter_chunks())}
+    finally:
+        store.close()
+
+
+def _distinct_unit_texts(version: Path) -> dict[str, str]:
+    """The text of every evidence unit of a version, by text hash (identical sentences once)."""
+    return {text_hash(t): t for t in UnitIndex.load(version).texts}
+
+
 def _publish_vectors(layout: IndexLayout, live: Path, manifest: Manifest, embedder: Embedder,
                      cache: EmbeddingCache) -> None:
     """A copy of the live version with its dense index and unit vectors rebuilt from the cache."""
@@ -220,7 +232,8 @@ def _publish_vectors(layout: IndexLayout, live: Path, manifest: Manifest, embedd
             shutil.copyfile(live / name, version / name)
     shutil.copytree(live / "bm25", version / "bm25")
     store = ChunkStore(version / "chunks.sqlite", readonly=True)
-    pending = _write_vectors(version, store, UnitIndex.load(version), embedder, cache, manifest.dense_kind)
+    pending = _write_vectors(version, store, UnitIndex.load(version).texts, embedder, cache,
+                             manifest.dense_kind)
     store.close()
     layout.publish(version, replace(manifest, pending_vectors=pending))
 
@@ -242,12 +255,21 @@ def embed_missing(texts: dict[str, str], embedder: Embedder, cache: EmbeddingCac
     return len(missing)
 
 
-def _write_vectors(version: Path, store: ChunkStore, units: UnitIndex, embedder: Embedder, cache: EmbeddingCache,
-                   dense_kind: str) -> int:
+def _write_vectors(version: Path, store: ChunkStore, unit_texts: Sequence[str], embedder: Embedder,
+                   cache: EmbeddingCache, dense_kind: str) -> int:
     """dense.faiss over the chunks whose vectors are cached, unit_vectors.npy when every unit has one.
 
-    Vectors are read from the cache VECTOR_BATCH at a time, so memory stays flat however large the corpus.
     Returns how many chunk and unit vectors are still missing.
+    """
+    # The FAISS index (70 MB at 1000 reports) is freed before the unit vectors are read.
+    missing = _write_dense(version, store, embedder, cache, dense_kind)
+    return missing + _write_unit_vectors(version, unit_texts, embedder, cache)
+
+
+def _write_dense(version: Path, store: ChunkStore, embedder: Embedder, cache: EmbeddingCache, dense_kind: str) -> int:
+    """dense.faiss over the chunks whose vectors are cached; returns how many chunks have none.
+
+    Vectors are read from the cache VECTOR_BATCH at a time, so memory stays flat however large the corpus.
     """
     rows = store.row_hashes()
     faiss_index = dense.new_index(dense_kind, embedder.dim)
@@ -260,23 +282,29 @@ def _write_vectors(version: Path, store: ChunkStore, units: UnitIndex, embedder:
         if present:
             dense.add(faiss_index, [row for row, _ in present], np.stack([cached[h] for _, h in present]))
     dense.save(faiss_index, version / "dense.faiss")
-    return missing + _write_unit_vectors(version, units, embedder, cache)
-
-
-def _write_unit_vectors(version: Path, units: UnitIndex, embedder: Embedder, cache: EmbeddingCache) -> int:
-    """unit_vectors.npy (float16) when the cache holds every unit's vector; returns how many are missing."""
-    unit_hashes = [text_hash(t) for t in units.texts]
-    matrix = np.zeros((len(unit_hashes), embedder.dim), dtype=np.float16)
-    missing = 0
-    for start in range(0, len(unit_hashes), VECTOR_BATCH):
-        batch = unit_hashes[start:start + VECTOR_BATCH]
-        cached = cache.get_many(embedder.model_id, batch, embedder.dim)
-        missing += sum(h not in cached for h in batch)
-        if not missing:
-            matrix[start:start + len(batch)] = np.stack([cached[h] for h in batch])
-    if not missing:
-        np.save(version / UNIT_VECTORS, matrix)
     return missing
+
+
+def _write_unit_vectors(version: Path, unit_texts: Sequence[str], embedder: Embedder, cache: EmbeddingCache) -> int:
+    """unit_vectors.npy (float16) when the cache holds every unit's vector; returns how many are missing.
+
+    Which vectors the cache holds is asked first, so a version still missing some reads none; the file is
+    written VECTOR_BATCH rows at a time, never held whole (98 MB at 1000 reports).
+    """
+    unit_hashes = [text_hash(t) for t in unit_texts]
+    held = cache.contains(embedder.model_id, unit_hashes)
+    missing = sum(h not in held for h in unit_hashes)
+    if missing:
+        return missing
+
+    def blocks() -> Iterator[np.ndarray]:
+        for start in range(0, len(unit_hashes), VECTOR_BATCH):
+            batch = unit_hashes[start:start + VECTOR_BATCH]
+            cached = cache.get_many(embedder.model_id, batch, embedder.dim)
+            yield np.stack([cached[h] for h in batch]).astype(np.float16)
+
+    write_rows(version / UNIT_VECTORS, (len(unit_hashes), embedder.dim), np.float16, blocks())
+    return 0
 
 
 def _write_figures(version: Path, live: Path | None, store: ChunkStore, stale: Sequence[str],
@@ -421,7 +449,7 @@ def _update_milvus(index_dir: Path, paths: Iterable[str | Path], embedder: Embed
         units.save(version)
         cache = EmbeddingCache(layout.cache_path)
         embed_missing({text_hash(t): t for t in units.texts}, embedder, cache, progress, "units", workers)
-        _write_unit_vectors(version, units, embedder, cache)
+        _write_unit_vectors(version, units.texts, embedder, cache)
         cache.close()
         timings["units"] = time.perf_counter() - clock
 

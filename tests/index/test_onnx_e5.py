@@ -7,6 +7,9 @@ import logging
 import shutil
 import subprocess
 import sys
+import threading
+from concurrent.futures import Future
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -76,6 +79,48 @@ def test_normalised_and_order_kept_under_length_sorting(onnx_e5: OnnxE5Embedder,
     assert list(np.argmax(similarity, axis=1)) == list(range(len(mixed)))
     assert np.diag(similarity).min() > 0.995
     assert np.sum(onnx_e5.embed_passages(mixed[::-1])[::-1] * together, axis=1).min() > 0.995
+
+
+class _OverlapRecorder:
+    """An ONNX Runtime session that records how many of its runs were in progress at once."""
+
+    def __init__(self, session: object) -> None:
+        self._session = session
+        self._lock = threading.Lock()
+        self._running = 0
+        self.most_at_once = 0
+
+    def run(self, *args: object) -> object:
+        with self._lock:
+            self._running += 1
+            self.most_at_once = max(self.most_at_once, self._running)
+        try:
+            return self._session.run(*args)  # type: ignore[attr-defined]
+        finally:
+            with self._lock:
+                self._running -= 1
+
+
+def test_batches_run_side_by_side_with_one_threads_vectors(onnx_models_dir: Path, passages: list[str]) -> None:
+    one = OnnxE5Embedder(models_dir=onnx_models_dir, num_threads=1)
+    three = OnnxE5Embedder(models_dir=onnx_models_dir, num_threads=3)
+    recorder = _OverlapRecorder(three._loading.result().session)
+    loaded = replace(three._loading.result(), session=recorder)
+    three._loading = Future()
+    three._loading.set_result(loaded)
+    # Byte for byte: a batch is computed the same on whichever thread runs it.
+    assert np.array_equal(three.embed_passages(passages), one.embed_passages(passages))
+    assert recorder.most_at_once > 1
+
+
+def test_queries_take_the_rust_tokenizer_once_passages_loaded_it(onnx_models_dir: Path, passages: list[str]) -> None:
+    embedder = OnnxE5Embedder(models_dir=onnx_models_dir)
+    questions = ["2023年行政复议案件多少件？", "What did the arbitration commission do?"]
+    before = embedder.embed_queries(questions)
+    assert embedder._loading.result().query_tokenizer is not None  # a process that only answers keeps it
+    embedder.embed_passages(passages[:2])
+    assert embedder._loading.result().query_tokenizer is None
+    assert np.array_equal(embedder.embed_queries(questions), before)
 
 
 def test_second_construction_reuses_the_cache(onnx_models_dir: Path, onnx_e5: OnnxE5Embedder) -> None:
