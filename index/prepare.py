@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
+import time
 from collections import deque
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -138,7 +140,16 @@ _worker: ReportPreparer | None = None
 
 def _start_worker(spec: str, options: PrepareOptions) -> None:
     global _worker
+    # A parent killed outright never reads the worker's last results: without this the worker would block on
+    # them for good, holding its memory.
+    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
     _worker = ReportPreparer(options, make_embedder(spec).count_tokens)
+
+
+def _exit_with_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(1.0)
+    os._exit(1)
 
 
 def _prepare_batch(files: list[ReportFile]) -> list[PreparedReport | SkippedFile]:
