@@ -70,7 +70,7 @@ def chunk_report(report: Report, count_tokens: TokenCounter, max_tokens: int = D
     chunks: list[Chunk] = []
     for section, start, end in own_segments(report.sections):
         sentences = _bounded_sentences(report.text, start, end, limits)
-        for group in _pack(report.text, sentences, count_tokens, max_tokens, limits):
+        for group in _pack(report.text, sentences, max_tokens, limits):
             chunk_start, chunk_end = group[0][0], group[-1][1]
             text = report.text[chunk_start:chunk_end]
             ordinal = len(chunks)
@@ -87,13 +87,19 @@ def _fits(text: str, limits: Sequence[tuple[TokenCounter, int]]) -> bool:
     return all(counter(text) <= limit for counter, limit in limits)
 
 
-def _bounded_sentences(text: str, start: int, end: int,
-                       limits: Sequence[tuple[TokenCounter, int]]) -> list[tuple[int, int]]:
-    """Sentences, with any sentence over a bound cut at clause ends, then by length."""
-    out: list[tuple[int, int]] = []
+def _bounded_sentences(text: str, start: int, end: int, limits: Sequence[tuple[TokenCounter, int]]
+                       ) -> list[tuple[tuple[int, int], list[int]]]:
+    """Sentences with their size under each limit's counter, any sentence over a bound cut at clause ends,
+    then by length.
+
+    Each sentence is counted once here and the sizes handed to the packer: counting (the embedder's
+    tokenizer above all) is most of the chunker's time.
+    """
+    out: list[tuple[tuple[int, int], list[int]]] = []
     for s_start, s_end in sentence_spans(text, start, end):
-        if _fits(text[s_start:s_end], limits):
-            out.append((s_start, s_end))
+        sizes = [counter(text[s_start:s_end]) for counter, _ in limits]
+        if all(size <= limit for size, (_, limit) in zip(sizes, limits, strict=True)):
+            out.append(((s_start, s_end), sizes))
             continue
         pieces: list[tuple[int, int]] = []
         position = s_start
@@ -102,7 +108,8 @@ def _bounded_sentences(text: str, start: int, end: int,
             position = match.end()
         if position < s_end:
             pieces.append((position, s_end))
-        out.extend(_merge_pieces(text, pieces, limits))
+        out.extend(((a, b), [counter(text[a:b]) for counter, _ in limits])
+                   for a, b in _merge_pieces(text, pieces, limits))
     return out
 
 
@@ -134,7 +141,7 @@ def _split_by_length(text: str, span: tuple[int, int],
     return out
 
 
-def _pack(text: str, sentences: list[tuple[int, int]], count_tokens: TokenCounter, max_tokens: int,
+def _pack(text: str, sentences: list[tuple[tuple[int, int], list[int]]], max_tokens: int,
           limits: Sequence[tuple[TokenCounter, int]]) -> list[list[tuple[int, int]]]:
     """Greedy packing towards an even target size, so a section splits into balanced chunks.
 
@@ -142,12 +149,11 @@ def _pack(text: str, sentences: list[tuple[int, int]], count_tokens: TokenCounte
     """
     if not sentences:
         return []
-    sizes = [[counter(text[a:b]) for counter, _ in limits] for a, b in sentences]
-    total = sum(size[0] for size in sizes)
+    total = sum(sizes[0] for _, sizes in sentences)
     target = total / max(1, math.ceil(total / max_tokens))
-    groups: list[list[tuple[int, int]]] = [[sentences[0]]]
-    running = list(sizes[0])
-    for sentence, size in zip(sentences[1:], sizes[1:], strict=True):
+    groups: list[list[tuple[int, int]]] = [[sentences[0][0]]]
+    running = list(sentences[0][1])
+    for sentence, size in sentences[1:]:
         grown = [a + b for a, b in zip(running, size, strict=True)]
         near_limit = any(g > 0.9 * limit for g, (_, limit) in zip(grown, limits, strict=True))
         fits = grown[0] <= target * 1.15 and (

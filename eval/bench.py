@@ -158,13 +158,13 @@ def measure_figures(folder: Path, table_path: Path) -> dict[str, Any]:
     write them as JSON. The table is written by the same function an index update uses.
     """
     from corpus.ingest import ingest
-    from index.figures import FigureStore, update_figures
+    from index.figures import FigureStore, report_figures, update_figures
     from retriever.figures import find_figures
     from ui.figures_view import figure_records
 
     reports = [item.report for item in ingest([folder]).reports]
     started = time.perf_counter()
-    rows = update_figures(table_path, None, (), reports)
+    rows = update_figures(table_path, None, (), (row for report in reports for row in report_figures(report)))
     extract_s = time.perf_counter() - started
     found: list[int] = []
 

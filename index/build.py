@@ -20,7 +20,6 @@ and chunks are embedded before the version is published (see index.milvus_build)
 
 from __future__ import annotations
 
-import hashlib
 import shutil
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -30,16 +29,16 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from corpus.ingest import IngestOptions, Progress, ReportFile, discover, ingest_file, page_progress
-from corpus.load import IngestError
-from corpus.types import Chunk, IngestedReport, Report, ReportMeta, SkippedFile
+from corpus.ingest import IngestOptions, Progress, ReportFile, discover
+from corpus.types import SkippedFile
 from index import dense, sparse
-from index.analysis import Bm25Tokenizer, make_bm25_tokenizer
 from index.cache import EmbeddingCache
 from index.embedders import Embedder
-from index.figures import FIGURES_FILE, update_figures
+from index.figures import FIGURES_FILE, FigureRow, report_figures, update_figures
 from index.layout import IndexLayout, Manifest, writer_lock
 from index.parallel import EmbedWorkers, embed_batches
+from index.passages import passage_text, text_hash
+from index.prepare import PreparedReport, PrepareOptions, prepare_files
 from index.row_file import write_rows
 from index.search import UNIT_VECTORS
 from index.store import ChunkStore
@@ -63,18 +62,6 @@ class IndexOptions:
     ingest: IngestOptions = field(default_factory=IngestOptions)
     dense_kind: str = "flat"
     bm25_tokenizer: str = "rjieba+bigrams"  # measured better than words alone (eval/retrieval_study.py)
-
-
-def passage_text(chunk: Chunk, meta: ReportMeta) -> str:
-    """What is embedded and BM25-indexed for a chunk: a context line, then the chunk's own text."""
-    section = chunk.section_path.rsplit(" › ", 1)[-1] if chunk.section_path else ""
-    context = " ".join(filter(None, [meta.title, section]))
-    return f"{context}\n{chunk.text}"
-
-
-def text_hash(text: str) -> str:
-    """Content hash used as the embedding cache key."""
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def update_index(index_dir: Path, paths: Iterable[str | Path], embedder: Embedder,
@@ -129,16 +116,15 @@ def _update_text(index_dir: Path, paths: Iterable[str | Path], embedder: Embedde
                                  seconds=time.perf_counter() - started)
 
         timings: dict[str, float] = {}
-        ingested, failed = _ingest_all(todo, options.ingest, embedder, progress, timings)
+        prepared, failed = _ingest_all(todo, options, embedder, progress, timings)
         skipped += failed
-        replaced, added, kept_failures = _outcome(ingested, failed, todo, old_fingerprints)
+        replaced, added, kept_failures = _outcome(prepared, failed, todo, old_fingerprints)
         version, store, _ = _next_version(layout, None if rebuild else live, [*removed, *replaced])
 
         clock = time.perf_counter()
-        tokenizer = make_bm25_tokenizer(options.bm25_tokenizer)
-        _store_reports(store, ingested, tokenizer)
+        _store_reports(store, prepared)
         store.commit()
-        timings["tokenize"] = time.perf_counter() - clock
+        timings["store"] = time.perf_counter() - clock
 
         clock = time.perf_counter()
         bm25, bm25_rows = sparse.build(store.iter_tokens())
@@ -152,7 +138,7 @@ def _update_text(index_dir: Path, paths: Iterable[str | Path], embedder: Embedde
 
         clock = time.perf_counter()
         _write_figures(version, live if not rebuild else None, store, [*removed, *replaced],
-                       [item.report for item in ingested])
+                       [row for item in prepared for row in item.figures])
         timings["figures"] = time.perf_counter() - clock
 
         clock = time.perf_counter()
@@ -168,7 +154,7 @@ def _update_text(index_dir: Path, paths: Iterable[str | Path], embedder: Embedde
         return UpdateSummary(
             added=tuple(sorted(added)), changed=tuple(sorted(replaced)), removed=tuple(removed),
             unchanged=tuple(sorted([*unchanged, *kept_failures])), skipped=tuple(skipped),
-            warnings=tuple(w for item in ingested for w in item.warnings), reports=len(reports),
+            warnings=tuple(w for item in prepared for w in item.ingested.warnings), reports=len(reports),
             chunks=len(bm25_rows), pending_vectors=pending, seconds=time.perf_counter() - started, timings=timings)
 
 
@@ -308,14 +294,17 @@ def _write_unit_vectors(version: Path, unit_texts: Sequence[str], embedder: Embe
 
 
 def _write_figures(version: Path, live: Path | None, store: ChunkStore, stale: Sequence[str],
-                   fresh: Sequence[Report]) -> None:
-    """The figure table of the new version; a live version built before figures existed is extracted whole."""
+                   fresh: Sequence[FigureRow]) -> None:
+    """The figure table of the new version: the live one's minus stale reports, plus fresh (the figures of the
+    reports just ingested); a live version built before figures existed is extracted whole."""
     previous = live / FIGURES_FILE if live is not None else None
-    if previous is not None and previous.exists():
+    if previous is None:  # every stored report was just ingested: their rows go in as the store lists them
+        update_figures(version / FIGURES_FILE, None, (), sorted(fresh, key=lambda row: row.source))
+    elif previous.exists():
         update_figures(version / FIGURES_FILE, previous, stale, fresh)
-        return
-    everything = [r for r in (store.report(s) for s in store.sources()) if r is not None]
-    update_figures(version / FIGURES_FILE, None, (), everything)
+    else:
+        everything = (r for r in (store.report(s) for s in store.sources()) if r is not None)
+        update_figures(version / FIGURES_FILE, None, (), (row for r in everything for row in report_figures(r)))
 
 
 def unit_index(store: ChunkStore) -> UnitIndex:
@@ -351,45 +340,37 @@ def _next_version(layout: IndexLayout, base: Path | None, dropped: Sequence[str]
     return version, store, store.remove_reports(dropped)
 
 
-def _outcome(ingested: Sequence[IngestedReport], failed: Sequence[SkippedFile], todo: Sequence[ReportFile],
+def _outcome(prepared: Sequence[PreparedReport], failed: Sequence[SkippedFile], todo: Sequence[ReportFile],
              old_fingerprints: dict[str, str]) -> tuple[list[str], list[str], list[str]]:
     """Replaced and added sources, and changed files that now fail: those keep their previous version in the
     index (nothing is lost)."""
     failed_sources = {f.path for f in failed}
-    replaced = [item.report.source for item in ingested if item.report.source in old_fingerprints]
-    added = [item.report.source for item in ingested if item.report.source not in old_fingerprints]
+    sources = [item.ingested.report.source for item in prepared]
+    replaced = [source for source in sources if source in old_fingerprints]
+    added = [source for source in sources if source not in old_fingerprints]
     kept_failures = [f.source for f in todo if str(f.path) in failed_sources and f.source in old_fingerprints]
     return replaced, added, kept_failures
 
 
-def _ingest_all(files: Sequence[ReportFile], options: IngestOptions, embedder: Embedder,
-                progress: Progress | None, timings: dict[str, float]) -> tuple[list[IngestedReport], list[SkippedFile]]:
-    """Every file ingested (or skipped with its reason); the time taken goes into timings["ingest"]."""
+def _ingest_all(files: Sequence[ReportFile], options: IndexOptions, embedder: Embedder, progress: Progress | None,
+                timings: dict[str, float]) -> tuple[list[PreparedReport], list[SkippedFile]]:
+    """Every file ingested, its passages hashed and BM25-tokenized and its figures extracted, or skipped with its
+    reason, both in file order; the time taken goes into timings["ingest"]."""
     started = time.perf_counter()
-    guards = [(embedder.count_tokens, embedder.max_tokens - CONTEXT_TOKEN_RESERVE)]
-    ingested: list[IngestedReport] = []
-    failed: list[SkippedFile] = []
-    on_page = page_progress(progress)
-    for done, file in enumerate(files, start=1):
-        try:
-            ingested.append(ingest_file(file, options, guards, on_page))
-        except IngestError as exc:
-            failed.append(SkippedFile(exc.path, exc.reason))
-        if progress:
-            progress("reports", done, len(files))
+    preparation = PrepareOptions(options.ingest, options.bm25_tokenizer, embedder.max_tokens - CONTEXT_TOKEN_RESERVE)
+    results = prepare_files(files, preparation, embedder, progress)
     timings["ingest"] = time.perf_counter() - started
-    return ingested, failed
+    return ([r for r in results if isinstance(r, PreparedReport)], [r for r in results if isinstance(r, SkippedFile)])
 
 
-def _store_reports(store: ChunkStore, ingested: Sequence[IngestedReport], tokenizer: Bm25Tokenizer) -> None:
+def _store_reports(store: ChunkStore, prepared: Sequence[PreparedReport]) -> None:
     """Insert reports and chunks with fresh row ids, with their BM25 tokens and passage hashes."""
     next_row = store.next_row_id()
-    for item in ingested:
-        passages = [passage_text(c, item.report.meta) for c in item.chunks]
-        report_rows = list(range(next_row, next_row + len(passages)))
-        next_row += len(passages)
-        store.add_report(item.report, item.chunks, report_rows, [text_hash(p) for p in passages],
-                         [tokenizer.tokenize(p) for p in passages])
+    for item in prepared:
+        chunks = item.ingested.chunks
+        store.add_report(item.ingested.report, chunks, range(next_row, next_row + len(chunks)), item.passage_hashes,
+                         item.bm25_tokens)
+        next_row += len(chunks)
 
 
 def _update_milvus(index_dir: Path, paths: Iterable[str | Path], embedder: Embedder,
@@ -423,17 +404,16 @@ def _update_milvus(index_dir: Path, paths: Iterable[str | Path], embedder: Embed
                                  chunks=layout.read_manifest(live).chunks, seconds=time.perf_counter() - started)
 
         timings: dict[str, float] = {}
-        ingested, failed = _ingest_all(todo, options.ingest, embedder, progress, timings)
+        prepared, failed = _ingest_all(todo, options, embedder, progress, timings)
         skipped += failed
-        replaced, added, kept_failures = _outcome(ingested, failed, todo, old_fingerprints)
+        replaced, added, kept_failures = _outcome(prepared, failed, todo, old_fingerprints)
         version, chunk_store, stale_rows = _next_version(layout, None if rebuild else live, [*removed, *replaced])
 
         clock = time.perf_counter()
         cache = EmbeddingCache(layout.cache_path)
-        tokenizer = make_bm25_tokenizer(options.bm25_tokenizer)
-        new_rows, new_vectors, embedded, timings["tokenize"] = _store_and_embed(
-            chunk_store, ingested, embedder, cache, tokenizer, progress, first_row=live_next_row, workers=workers)
-        timings["embed"] = time.perf_counter() - clock - timings["tokenize"]
+        new_rows, new_vectors, embedded = _store_and_embed(chunk_store, prepared, embedder, cache, progress,
+                                                           first_row=live_next_row, workers=workers)
+        timings["embed"] = time.perf_counter() - clock
         chunk_store.commit()
 
         rows = chunk_store.tokens_and_hashes()
@@ -455,7 +435,7 @@ def _update_milvus(index_dir: Path, paths: Iterable[str | Path], embedder: Embed
 
         clock = time.perf_counter()
         _write_figures(version, live if not rebuild else None, chunk_store, [*removed, *replaced],
-                       [item.report for item in ingested])
+                       [row for item in prepared for row in item.figures])
         timings["figures"] = time.perf_counter() - clock
 
         reports = chunk_store.fingerprints()
@@ -466,7 +446,7 @@ def _update_milvus(index_dir: Path, paths: Iterable[str | Path], embedder: Embed
         return UpdateSummary(
             added=tuple(sorted(added)), changed=tuple(sorted(replaced)), removed=tuple(removed),
             unchanged=tuple(sorted([*unchanged, *kept_failures])), skipped=tuple(skipped),
-            warnings=tuple(w for item in ingested for w in item.warnings), reports=len(reports),
+            warnings=tuple(w for item in prepared for w in item.ingested.warnings), reports=len(reports),
             chunks=len(rows), embedded=embedded, seconds=time.perf_counter() - started, timings=timings)
 
 
@@ -494,32 +474,26 @@ def _fill_collection(store: StoreSpec, folder: Path, live: Path | None, live_man
     return sync
 
 
-def _store_and_embed(store: ChunkStore, ingested: Sequence[IngestedReport], embedder: Embedder,
-                     cache: EmbeddingCache, tokenizer: Bm25Tokenizer, progress: Progress | None,
-                     first_row: int = 0,
-                     workers: EmbedWorkers | None = None) -> tuple[list[int], np.ndarray, int, float]:
+def _store_and_embed(store: ChunkStore, prepared: Sequence[PreparedReport], embedder: Embedder,
+                     cache: EmbeddingCache, progress: Progress | None, first_row: int = 0,
+                     workers: EmbedWorkers | None = None) -> tuple[list[int], np.ndarray, int]:
     """Insert reports and chunks with fresh row ids; embed only passages the cache lacks.
 
     New rows start at first_row or later: never an id the live version uses, even for a removed report.
-    Returns the new row ids, their vectors, how many passages were embedded and the BM25 tokenizing time.
+    Returns the new row ids, their vectors and how many passages were embedded.
     """
-    tokenize_s = 0.0
     next_row = max(store.next_row_id(), first_row)
     row_ids: list[int] = []
     hashes: list[str] = []
     texts: dict[str, str] = {}
-    for item in ingested:
-        passages = [passage_text(c, item.report.meta) for c in item.chunks]
-        report_hashes = [text_hash(p) for p in passages]
-        report_rows = list(range(next_row, next_row + len(passages)))
-        next_row += len(passages)
-        clock = time.perf_counter()
-        tokens = [tokenizer.tokenize(p) for p in passages]
-        tokenize_s += time.perf_counter() - clock
-        store.add_report(item.report, item.chunks, report_rows, report_hashes, tokens)
+    for item in prepared:
+        report, chunks = item.ingested.report, item.ingested.chunks
+        report_rows = list(range(next_row, next_row + len(chunks)))
+        next_row += len(chunks)
+        store.add_report(report, chunks, report_rows, item.passage_hashes, item.bm25_tokens)
         row_ids += report_rows
-        hashes += report_hashes
-        texts.update(zip(report_hashes, passages, strict=True))
+        hashes += item.passage_hashes
+        texts.update(zip(item.passage_hashes, (passage_text(c, report.meta) for c in chunks), strict=True))
     cached = cache.get_many(embedder.model_id, hashes, embedder.dim)
     missing = [h for h in texts if h not in cached]
     batches = [missing[start:start + EMBED_BATCH] for start in range(0, len(missing), EMBED_BATCH)]
@@ -532,4 +506,4 @@ def _store_and_embed(store: ChunkStore, ingested: Sequence[IngestedReport], embe
         if progress:
             progress("chunks", done, len(missing))
     vectors = np.stack([cached[h] for h in hashes]) if hashes else np.zeros((0, embedder.dim), dtype=np.float32)
-    return row_ids, vectors, len(missing), tokenize_s
+    return row_ids, vectors, len(missing)

