@@ -233,16 +233,15 @@ def _topic(text: str, resolver: RegionResolver, drop: frozenset[str] = frozenset
     return topic_fragments(re.sub(r"(?:19|20)\d{2}(?=年度)", " ", text), drop)
 
 
-def _parts(text: str, resolver: RegionResolver, drop: frozenset[str],
-           asking_without_topic: tuple[str, ...] = ()) -> tuple[tuple[str, ...], ...]:
-    """Topic fragments of each part of the question (split at ？ ； ， and 其中); parts without topic dropped,
-    or, when they ask something (哪几个), given the topic asking_without_topic if there is one."""
-    return tuple(topic for topic, _ in _parts_with_pieces(text, resolver, drop, asking_without_topic))
+def _parts(text: str, resolver: RegionResolver, drop: frozenset[str]) -> tuple[tuple[str, ...], ...]:
+    """Topic fragments of each part of the question (split at ？ ； ， and 其中); parts without topic dropped."""
+    return tuple(topic for topic, _ in _parts_with_pieces(text, resolver, drop))
 
 
 def _parts_with_pieces(text: str, resolver: RegionResolver, drop: frozenset[str],
                        asking_without_topic: tuple[str, ...] = ()) -> list[tuple[tuple[str, ...], int]]:
-    """_parts, each with the number of the piece of text it comes from."""
+    """_parts, each with the number of the piece of text it comes from; a piece without topic that asks
+    something (哪几个) takes the topic asking_without_topic when one is given."""
     parts = []
     for number, piece in enumerate(_PARTS.split(text)):
         topic = tuple(_topic(piece, resolver, drop))
