@@ -177,7 +177,9 @@ def analyze(question: str, resolver: RegionResolver, history: Sequence[str] = ()
     unquoted = re.sub(r'"[^"]{1,40}"', "“”", resolved)
     wants_figure = (_asks_quantity(scores.families, parts)
                     or (intent is Intent.COMPARE and QUANTITY_ORDER.search(unquoted) is not None))
-    counts_asked = [bool(_COUNT_ASKED.search(_PARTS.split(resolved)[number])) for number in numbers]
+    # A piece asks for a figure when it says so, or asks nothing itself (帮我查一下: the question's figure).
+    counts_asked = [bool(_COUNT_ASKED.search(piece) or not _ASKING.search(piece))
+                    for piece in (_PARTS.split(resolved)[number] for number in numbers)]
     filters = Filters(regions=places.regions,
                       years=report_years if intent in (Intent.FILTER, Intent.LIST) or not topic_chars else (),
                       kinds=kinds if intent is Intent.SECTION else ())

@@ -106,6 +106,9 @@ def test_a_follow_up_piece_asking_without_a_topic_asks_of_the_last_turn() -> Non
     assert len(analyze("明年呢？谢谢", RESOLVER, ["诸暨市创成了几个省级枫桥式司法所"]).parts) == 1
     later = analyze("西湖区去年收案多少件？纠错率是多少？", RESOLVER)
     assert len(later.parts) == 2 and all(later.for_part(i).relative_years == (-1,) for i in range(2))
+    # A piece that asks nothing itself (a wrapper: 帮我查一下) is asked for the question's figure.
+    wrapped = analyze("帮我查一下：南安市调解了多少件纠纷，谢谢！", RESOLVER)
+    assert len(wrapped.parts) == 2 and all(wrapped.for_part(i).wants_figure for i in range(2))
 
 
 @pytest.mark.parametrize("variant", [
