@@ -65,9 +65,12 @@ def run_bench(out_dir: Path, synth_script: Path | None, synth_n: int = 1000, raw
 
 
 def _in_child(function: Any, *args: Any) -> dict[str, Any]:
-    """Run in a fresh process so peak memory is that measurement's own."""
-    with multiprocessing.get_context("spawn").Pool(1) as pool:
-        return dict(pool.apply(function, args))
+    """Run in a fresh process so peak memory is that measurement's own. Not a multiprocessing.Pool's: those are
+    daemonic and may not start the ingest worker an index build starts for 100 files or more."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        return dict(pool.submit(function, *args).result())
 
 
 def _measure_corpus(folder: Path, index_dir: Path, raw_sample: int, embedder_spec: str) -> dict[str, Any]:

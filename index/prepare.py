@@ -97,7 +97,9 @@ def prepare_files(files: Sequence[ReportFile], options: PrepareOptions, embedder
         if progress:
             progress("reports", done, len(files))
 
-    if spec is None or len(files) < MIN_FILES_FOR_WORKER or _idle_cores() < 0.5:
+    # A daemonic process (a multiprocessing.Pool's) may not start processes of its own.
+    daemonic = multiprocessing.current_process().daemon
+    if spec is None or daemonic or len(files) < MIN_FILES_FOR_WORKER or _idle_cores() < 0.5:
         for index, file in enumerate(files):
             record(index, here.prepare(file))
     else:

@@ -72,6 +72,18 @@ def test_a_worker_that_cannot_start_leaves_its_files_to_this_process(mixed_corpu
     assert [results[i] for i in range(len(files))] == _one_process(files, real_embedder.count_tokens)
 
 
+def test_a_daemonic_process_prepares_everything_itself(mixed_corpus: Path, real_embedder,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    import multiprocessing
+
+    files, _ = discover([mixed_corpus])
+    monkeypatch.setattr(prepare, "MIN_FILES_FOR_WORKER", 2)
+    monkeypatch.setattr(prepare, "_idle_cores", lambda: 2.0)
+    # What multiprocessing checks before starting a process: a Pool's workers are daemonic and may start none.
+    monkeypatch.setitem(multiprocessing.current_process()._config, "daemon", True)  # type: ignore[attr-defined]
+    assert prepare_files(files, OPTIONS, real_embedder) == _one_process(files, real_embedder.count_tokens)
+
+
 def test_few_files_or_an_embedder_without_a_spec_stay_in_this_process(mixed_corpus: Path) -> None:
     files, _ = discover([mixed_corpus])
     embedder = HashEmbedder()  # a worker could not load it: prepare_files must not try
