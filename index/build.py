@@ -32,13 +32,14 @@ import numpy as np
 from corpus.ingest import IngestOptions, Progress, ReportFile, discover
 from corpus.types import SkippedFile
 from index import dense, sparse
+from index.analysis import Bm25Tokenizer, make_bm25_tokenizer
 from index.cache import EmbeddingCache
 from index.embedders import Embedder
 from index.figures import FIGURES_FILE, FigureRow, report_figures, update_figures
 from index.layout import IndexLayout, Manifest, writer_lock
 from index.parallel import EmbedWorkers, embed_batches
 from index.passages import passage_text, text_hash
-from index.prepare import PreparedReport, PrepareOptions, prepare_files
+from index.prepare import PreparedReport, PrepareOptions, bm25_line, prepare_files
 from index.row_file import write_rows
 from index.search import UNIT_VECTORS
 from index.store import ChunkStore
@@ -122,7 +123,7 @@ def _update_text(index_dir: Path, paths: Iterable[str | Path], embedder: Embedde
         version, store, _ = _next_version(layout, None if rebuild else live, [*removed, *replaced])
 
         clock = time.perf_counter()
-        _store_reports(store, prepared)
+        _store_reports(store, prepared, make_bm25_tokenizer(options.bm25_tokenizer))
         store.commit()
         timings["store"] = time.perf_counter() - clock
 
@@ -363,13 +364,16 @@ def _ingest_all(files: Sequence[ReportFile], options: IndexOptions, embedder: Em
     return ([r for r in results if isinstance(r, PreparedReport)], [r for r in results if isinstance(r, SkippedFile)])
 
 
-def _store_reports(store: ChunkStore, prepared: Sequence[PreparedReport]) -> None:
-    """Insert reports and chunks with fresh row ids, with their BM25 tokens and passage hashes."""
+def _store_reports(store: ChunkStore, prepared: Sequence[PreparedReport], tokenizer: Bm25Tokenizer) -> None:
+    """Insert reports and chunks with fresh row ids, with their BM25 tokens (made here when the report came
+    without) and passage hashes."""
     next_row = store.next_row_id()
     for item in prepared:
-        chunks = item.ingested.chunks
+        chunks, meta = item.ingested.chunks, item.ingested.report.meta
+        tokens = (item.bm25_tokens if item.bm25_tokens is not None
+                  else bm25_line(tokenizer, [passage_text(c, meta) for c in chunks]))
         store.add_report(item.ingested.report, chunks, range(next_row, next_row + len(chunks)), item.passage_hashes,
-                         item.bm25_tokens)
+                         tokens)
         next_row += len(chunks)
 
 
@@ -412,6 +416,7 @@ def _update_milvus(index_dir: Path, paths: Iterable[str | Path], embedder: Embed
         clock = time.perf_counter()
         cache = EmbeddingCache(layout.cache_path)
         new_rows, new_vectors, embedded = _store_and_embed(chunk_store, prepared, embedder, cache, progress,
+                                                           make_bm25_tokenizer(options.bm25_tokenizer),
                                                            first_row=live_next_row, workers=workers)
         timings["embed"] = time.perf_counter() - clock
         chunk_store.commit()
@@ -475,7 +480,7 @@ def _fill_collection(store: StoreSpec, folder: Path, live: Path | None, live_man
 
 
 def _store_and_embed(store: ChunkStore, prepared: Sequence[PreparedReport], embedder: Embedder,
-                     cache: EmbeddingCache, progress: Progress | None, first_row: int = 0,
+                     cache: EmbeddingCache, progress: Progress | None, tokenizer: Bm25Tokenizer, first_row: int = 0,
                      workers: EmbedWorkers | None = None) -> tuple[list[int], np.ndarray, int]:
     """Insert reports and chunks with fresh row ids; embed only passages the cache lacks.
 
@@ -490,7 +495,9 @@ def _store_and_embed(store: ChunkStore, prepared: Sequence[PreparedReport], embe
         report, chunks = item.ingested.report, item.ingested.chunks
         report_rows = list(range(next_row, next_row + len(chunks)))
         next_row += len(chunks)
-        store.add_report(report, chunks, report_rows, item.passage_hashes, item.bm25_tokens)
+        tokens = (item.bm25_tokens if item.bm25_tokens is not None
+                  else bm25_line(tokenizer, [passage_text(c, report.meta) for c in chunks]))
+        store.add_report(report, chunks, report_rows, item.passage_hashes, tokens)
         row_ids += report_rows
         hashes += item.passage_hashes
         texts.update(zip(item.passage_hashes, (passage_text(c, report.meta) for c in chunks), strict=True))

@@ -25,7 +25,7 @@ from corpus.ingest import IngestOptions, Progress, ReportFile, ingest_file, page
 from corpus.layout import PageProgress
 from corpus.load import IngestError
 from corpus.types import IngestedReport, SkippedFile
-from index.analysis import make_bm25_tokenizer
+from index.analysis import Bm25Tokenizer, make_bm25_tokenizer
 from index.embedders import Embedder, embedder_spec, make_embedder
 from index.figures import FigureRow, report_figures
 from index.passages import passage_text, text_hash
@@ -42,7 +42,9 @@ class PreparedReport:
 
     ingested: IngestedReport
     passage_hashes: tuple[str, ...]  # each chunk's embedding cache key
-    bm25_tokens: tuple[str, ...]  # each chunk's BM25 tokens joined by spaces, as the chunk store keeps them
+    # Each chunk's BM25 tokens joined by spaces, as the chunk store keeps them; None for a report prepared by
+    # the storing process itself, which makes them as it stores the report (they are not all held at once).
+    bm25_tokens: tuple[str, ...] | None
     figures: tuple[FigureRow, ...]
 
 
@@ -62,12 +64,13 @@ _Record = Callable[[int, PreparedReport | SkippedFile], None]
 class ReportPreparer:
     """Prepares one file at a time, with the token counter and the BM25 tokenizer loaded once."""
 
-    def __init__(self, options: PrepareOptions, count_guard: TokenCounter, on_page: PageProgress | None = None
-                 ) -> None:
+    def __init__(self, options: PrepareOptions, count_guard: TokenCounter, on_page: PageProgress | None = None,
+                 with_tokens: bool = True) -> None:
         self.options = options
         self._guards = [(count_guard, options.guard_limit)]
         self._tokenizer = make_bm25_tokenizer(options.bm25_tokenizer)
         self._on_page = on_page
+        self._with_tokens = with_tokens
 
     def prepare(self, file: ReportFile) -> PreparedReport | SkippedFile:
         """The file prepared, or skipped with the reason it could not be ingested."""
@@ -77,15 +80,20 @@ class ReportPreparer:
             return SkippedFile(exc.path, exc.reason)
         passages = [passage_text(c, ingested.report.meta) for c in ingested.chunks]
         return PreparedReport(ingested, tuple(text_hash(p) for p in passages),
-                              tuple(" ".join(self._tokenizer.tokenize(p)) for p in passages),
+                              bm25_line(self._tokenizer, passages) if self._with_tokens else None,
                               tuple(report_figures(ingested.report)))
+
+
+def bm25_line(tokenizer: Bm25Tokenizer, passages: Sequence[str]) -> tuple[str, ...]:
+    """Each passage's BM25 tokens joined by spaces."""
+    return tuple(" ".join(tokenizer.tokenize(p)) for p in passages)
 
 
 def prepare_files(files: Sequence[ReportFile], options: PrepareOptions, embedder: Embedder,
                   progress: Progress | None = None) -> list[PreparedReport | SkippedFile]:
     """Each file prepared or skipped, in file order; on a worker process too when there are many files and a
     core to spare (page progress then comes from this process's files only)."""
-    here = ReportPreparer(options, embedder.count_tokens, page_progress(progress))
+    here = ReportPreparer(options, embedder.count_tokens, page_progress(progress), with_tokens=False)
     spec = embedder_spec(embedder)
     results: list[PreparedReport | SkippedFile | None] = [None] * len(files)
     done = 0
