@@ -46,8 +46,9 @@ class RecordingPreparer(ReportPreparer):
         return super().prepare(file)
 
 
-def _one_process(files: list[ReportFile], count_tokens: TokenCounter) -> list[PreparedReport | SkippedFile]:
-    preparer = ReportPreparer(OPTIONS, count_tokens)
+def _one_process(files: list[ReportFile], count_tokens: TokenCounter,
+                 with_tokens: bool = True) -> list[PreparedReport | SkippedFile]:
+    preparer = ReportPreparer(OPTIONS, count_tokens, with_tokens=with_tokens)
     return [preparer.prepare(f) for f in files]
 
 
@@ -81,7 +82,8 @@ def test_a_daemonic_process_prepares_everything_itself(mixed_corpus: Path, real_
     monkeypatch.setattr(prepare, "_idle_cores", lambda: 2.0)
     # What multiprocessing checks before starting a process: a Pool's workers are daemonic and may start none.
     monkeypatch.setitem(multiprocessing.current_process()._config, "daemon", True)  # type: ignore[attr-defined]
-    assert prepare_files(files, OPTIONS, real_embedder) == _one_process(files, real_embedder.count_tokens)
+    # Prepared here, a report's BM25 tokens are made when it is stored.
+    assert prepare_files(files, OPTIONS, real_embedder) == _one_process(files, real_embedder.count_tokens, False)
 
 
 def test_few_files_or_an_embedder_without_a_spec_stay_in_this_process(mixed_corpus: Path) -> None:
@@ -89,7 +91,7 @@ def test_few_files_or_an_embedder_without_a_spec_stay_in_this_process(mixed_corp
     embedder = HashEmbedder()  # a worker could not load it: prepare_files must not try
     assert embedder_spec(embedder) is None
     assert len(files) < prepare.MIN_FILES_FOR_WORKER
-    assert prepare_files(files, OPTIONS, embedder) == _one_process(files, embedder.count_tokens)
+    assert prepare_files(files, OPTIONS, embedder) == _one_process(files, embedder.count_tokens, False)
 
 
 def test_bundled_embedders_are_rebuilt_from_their_model_id(real_embedder) -> None:
