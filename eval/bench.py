@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 import multiprocessing
 import random
-import resource
 import shutil
 import statistics
 import subprocess
@@ -17,6 +16,8 @@ import tempfile
 import time
 from pathlib import Path
 from typing import Any
+
+from eval.memory import peak_rss_mb
 
 QUERIES = [
     "哪些县设立了行政争议调解中心", "行政复议收案多少件", "人民调解成功率", "法律援助案件", "社区矫正在册对象",
@@ -94,7 +95,7 @@ def _measure_corpus(folder: Path, index_dir: Path, raw_sample: int, embedder_spe
     started = time.perf_counter()
     summary = update_index(index_dir, [folder], embedder, IndexOptions(), on_searchable=searchable)
     build_s = time.perf_counter() - started - (first_answer["first_answer_s"] - first_answer["searchable_s"])
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak_mb = peak_rss_mb()
 
     index = SearchIndex.open(index_dir, embedder)
     passages = [passage_text(c.chunk, c.meta) for c in index.chunks.values()]
@@ -151,7 +152,7 @@ def _measure_answers(index_dir: Path, embedder_spec: str) -> dict[str, Any]:
         timings.append((time.perf_counter() - started) * 1000)
     return {"answer_p50_ms": _pct(timings, 50), "answer_p95_ms": _pct(timings, 95),
             "answer_max_ms": round(max(timings), 1),
-            "answer_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)}
+            "answer_rss_mb": round(peak_rss_mb())}
 
 
 def measure_figures(folder: Path, table_path: Path) -> dict[str, Any]:

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
 import statistics
 import time
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
+from eval.memory import peak_rss_mb
 from index.embedders import make_embedder
 from index.search import SearchIndex
 from index.stores import parse_store
@@ -45,7 +45,7 @@ def main() -> None:
     store = parse_store(args.store)
     embedder = make_embedder(args.embedder)
     embedder.embed_queries(["预热"])
-    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    rss_before = peak_rss_mb()
     clock = time.perf_counter()
     index = SearchIndex.open(Path(args.index), embedder, store)
     retriever = HybridRetriever(index)
@@ -72,7 +72,7 @@ def main() -> None:
         sizes["milvus_db_mb"] = _folder_mb(Path(store.uri))
     print(json.dumps({"store": store.kind, "chunks": len(index), "reports": len(retriever.metas),
                       "open_s": round(open_s, 2), "rss_before_open_mb": round(rss_before),
-                      "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+                      "peak_rss_mb": round(peak_rss_mb()),
                       **sizes, **{f"{k}_ms": _ms(v) for k, v in timings.items()}}, ensure_ascii=False))
 
 

@@ -11,8 +11,9 @@ import threading
 import time
 import urllib.request
 from dataclasses import asdict, dataclass
-from pathlib import Path
 from typing import Any
+
+from eval.memory import rss_mb
 
 QUESTIONS = ["哪些县设立了行政争议调解中心？", "西湖区2024年行政复议收案多少件？纠错率是多少？",
              "南安市2023年人民调解成功率是多少？", "诸暨市法治政府建设存在哪些问题？",
@@ -36,16 +37,6 @@ class LoadResult:
     rss_end_mb: float | None
     rss_max_mb: float | None
     first_error: str | None = None
-
-
-def _rss_mb(pid: int) -> float | None:
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        return None
-    return None
 
 
 def run_load(url: str, clients: int = 20, seconds: float = 60.0, pid: int | None = None,
@@ -82,12 +73,12 @@ def run_load(url: str, clients: int = 20, seconds: float = 60.0, pid: int | None
 
     def sample_memory() -> None:
         while time.monotonic() < deadline and pid:
-            value = _rss_mb(pid)
+            value = rss_mb(pid)
             if value is not None:
                 memory.append(value)
             time.sleep(1.0)
 
-    start_rss = _rss_mb(pid) if pid else None
+    start_rss = rss_mb(pid) if pid else None
     threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
     threads.append(threading.Thread(target=sample_memory))
     started = time.monotonic()
@@ -101,7 +92,7 @@ def run_load(url: str, clients: int = 20, seconds: float = 60.0, pid: int | None
         clients=clients, seconds=round(elapsed, 1), requests=len(latencies) + len(errors), errors=len(errors),
         throughput_rps=round(len(latencies) / elapsed, 2), p50_ms=round(statistics.median(ordered), 1),
         p95_ms=round(ordered[int(0.95 * (len(ordered) - 1))], 1), max_ms=round(ordered[-1], 1),
-        rss_start_mb=start_rss, rss_end_mb=_rss_mb(pid) if pid else None,
+        rss_start_mb=start_rss, rss_end_mb=rss_mb(pid) if pid else None,
         rss_max_mb=max(memory) if memory else None, first_error=errors[0] if errors else None)
 
 

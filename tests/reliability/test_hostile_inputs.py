@@ -15,13 +15,14 @@ from tests.reliability.hostile_corpus import make_hostile_corpus
 
 REPO = Path(__file__).resolve().parents[2]
 _RUN = """
-import json, resource, sys
+import json, sys
 from pathlib import Path
+from eval.memory import peak_rss_mb
 from index.build import update_index
 from tests.fakes import HashEmbedder
 summary = update_index(Path(sys.argv[1]), [sys.argv[2]], HashEmbedder())
 print(json.dumps({"reports": summary.added, "skipped": [[s.path, s.reason] for s in summary.skipped],
-                  "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+                  "peak_mb": peak_rss_mb()}))
 """
 
 
@@ -40,9 +41,8 @@ def test_hostile_corpus_is_refused_or_ingested_and_the_good_files_indexed(tmp_pa
                             text=True, timeout=600, env={**os.environ, "PYTHONPATH": str(REPO)})
     assert result.returncode == 0, result.stderr[-3000:]
     summary = json.loads(result.stdout.splitlines()[-1])
-    # Measured 3.2 GB with figures and sentence units, 4.25 GB since the two-process text stage (session 6: a
-    # regression not yet explained, see the README's bench section); a bomb goes far past either.
-    assert summary["peak_mb"] < 5000
+    # The build's own peak measures 0.83 GB (the 800,000-character line, the 20,000 headings); a bomb goes far past.
+    assert summary["peak_mb"] < 1500
     skipped = {Path(path).name: reason for path, reason in summary["skipped"]}
     for name, expectation in expected.items():
         if expectation == "ok":
