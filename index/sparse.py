@@ -30,8 +30,11 @@ def build(rows: Iterable[tuple[int, list[str]]]) -> tuple[Any, np.ndarray]:
         row_ids.append(row_id)
     if not ids:
         ids.append(array("i", [vocab.setdefault("", len(vocab))]))
-    model = bm25s.BM25()
+    # scipy turns the (chunk, term, score) triples into columns with one output copy; bm25s's own numpy builder
+    # sorts 64-bit keys and peaks some 110 MB higher at 1000 reports. The arrays are the same.
+    model = bm25s.BM25(csc_backend="scipy")
     model.index((ids, vocab), show_progress=False)
+    model.scores["indptr"] = model.scores["indptr"].astype(np.int64)  # as the numpy builder saves it
     return model, np.asarray(row_ids, dtype=np.int64)
 
 
