@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from corpus.ingest import IngestOptions, Progress, ReportFile, discover
-from corpus.types import SkippedFile
+from corpus.types import IngestWarning, SkippedFile
 from index import dense, sparse
 from index.analysis import Bm25Tokenizer, make_bm25_tokenizer
 from index.cache import EmbeddingCache
@@ -39,7 +39,7 @@ from index.figures import FIGURES_FILE, FigureRow, report_figures, update_figure
 from index.layout import IndexLayout, Manifest, writer_lock
 from index.parallel import EmbedWorkers, embed_batches
 from index.passages import passage_text, text_hash
-from index.prepare import PreparedReport, PrepareOptions, bm25_line, prepare_files
+from index.prepare import PreparedReport, PrepareOptions, bm25_line, iter_prepared
 from index.row_file import write_rows
 from index.search import UNIT_VECTORS
 from index.store import ChunkStore
@@ -117,34 +117,28 @@ def _update_text(index_dir: Path, paths: Iterable[str | Path], embedder: Embedde
                                  seconds=time.perf_counter() - started)
 
         timings: dict[str, float] = {}
-        prepared, failed = _ingest_all(todo, options, embedder, progress, timings)
-        skipped += failed
-        replaced, added, kept_failures = _outcome(prepared, failed, todo, old_fingerprints)
-        version, store, _ = _next_version(layout, None if rebuild else live, [*removed, *replaced])
-
-        clock = time.perf_counter()
-        _store_reports(store, prepared, make_bm25_tokenizer(options.bm25_tokenizer))
+        version, store, _ = _next_version(layout, None if rebuild else live, removed)
+        stored = _prepare_and_store(store, todo, options, embedder, progress, old_fingerprints, timings)
         store.commit()
-        timings["store"] = time.perf_counter() - clock
+        skipped += stored.failed
+        kept_failures = _kept_failures(todo, stored.failed, old_fingerprints)
 
         clock = time.perf_counter()
-        bm25, bm25_rows = sparse.build(store.iter_tokens())
-        sparse.save(bm25, bm25_rows, version / "bm25")
-        timings["bm25"] = time.perf_counter() - clock
-
-        clock = time.perf_counter()
-        units = unit_index(store)
-        units.save(version)
-        timings["units"] = time.perf_counter() - clock
-
-        clock = time.perf_counter()
-        _write_figures(version, live if not rebuild else None, store, [*removed, *replaced],
-                       [row for item in prepared for row in item.figures])
+        _write_figures(version, live if not rebuild else None, store, [*removed, *stored.replaced], stored.figures)
+        stored.figures.clear()  # written: not held while the BM25 and unit indexes are built
         timings["figures"] = time.perf_counter() - clock
 
         clock = time.perf_counter()
+        bm25_rows = _write_bm25(version, store)
+        timings["bm25"] = time.perf_counter() - clock
+
+        clock = time.perf_counter()
+        unit_texts = _write_units(version, store)
+        timings["units"] = time.perf_counter() - clock
+
+        clock = time.perf_counter()
         cache = EmbeddingCache(layout.cache_path)
-        pending = _write_vectors(version, store, units.texts, embedder, cache, options.dense_kind)
+        pending = _write_vectors(version, store, unit_texts, embedder, cache, options.dense_kind)
         cache.close()
         timings["dense"] = time.perf_counter() - clock
 
@@ -153,10 +147,10 @@ def _update_text(index_dir: Path, paths: Iterable[str | Path], embedder: Embedde
         manifest = wanted.with_corpus(reports, chunks=len(bm25_rows), paths=tuple(str(p.resolve()) for p in folders))
         layout.publish(version, replace(manifest, pending_vectors=pending))
         return UpdateSummary(
-            added=tuple(sorted(added)), changed=tuple(sorted(replaced)), removed=tuple(removed),
+            added=tuple(sorted(stored.added)), changed=tuple(sorted(stored.replaced)), removed=tuple(removed),
             unchanged=tuple(sorted([*unchanged, *kept_failures])), skipped=tuple(skipped),
-            warnings=tuple(w for item in prepared for w in item.ingested.warnings), reports=len(reports),
-            chunks=len(bm25_rows), pending_vectors=pending, seconds=time.perf_counter() - started, timings=timings)
+            warnings=tuple(stored.warnings), reports=len(reports), chunks=len(bm25_rows), pending_vectors=pending,
+            seconds=time.perf_counter() - started, timings=timings)
 
 
 def complete_vectors(index_dir: Path, embedder: Embedder, progress: Progress | None = None,
@@ -308,12 +302,26 @@ def _write_figures(version: Path, live: Path | None, store: ChunkStore, stale: S
         update_figures(version / FIGURES_FILE, None, (), (row for r in everything for row in report_figures(r)))
 
 
+def _write_bm25(version: Path, store: ChunkStore) -> np.ndarray:
+    """The BM25 index of every stored chunk, saved (and not kept); returns the row id of each position."""
+    bm25, rows = sparse.build(store.iter_tokens())
+    sparse.save(bm25, rows, version / "bm25")
+    return rows
+
+
+def _write_units(version: Path, store: ChunkStore) -> list[str]:
+    """The unit index of every stored report, saved (and not kept: it is the text stage's largest object);
+    returns the unit texts, which are embedded next."""
+    units = unit_index(store)
+    units.save(version)
+    return units.texts
+
+
 def unit_index(store: ChunkStore) -> UnitIndex:
     """The evidence units of every stored report (sentences, statistics) for answering."""
-    reports = [r for r in (store.report(s) for s in store.sources()) if r is not None]
-    chunks = [ChunkUnits(c.row_id, c.chunk.source, c.chunk.section_id, c.chunk.sentence_spans)
-              for c in store.iter_chunks()]
-    return build_units(reports, chunks)
+    stored = ((store.report(source), store.sentence_spans(source)) for source in store.sources())
+    return build_units((report, [ChunkUnits(*chunk) for chunk in chunks])
+                       for report, chunks in stored if report is not None)
 
 
 def _compare(folders: Sequence[Path], excluded: set[str], old_fingerprints: dict[str, str]
@@ -345,12 +353,17 @@ def _outcome(prepared: Sequence[PreparedReport], failed: Sequence[SkippedFile], 
              old_fingerprints: dict[str, str]) -> tuple[list[str], list[str], list[str]]:
     """Replaced and added sources, and changed files that now fail: those keep their previous version in the
     index (nothing is lost)."""
-    failed_sources = {f.path for f in failed}
     sources = [item.ingested.report.source for item in prepared]
     replaced = [source for source in sources if source in old_fingerprints]
     added = [source for source in sources if source not in old_fingerprints]
-    kept_failures = [f.source for f in todo if str(f.path) in failed_sources and f.source in old_fingerprints]
-    return replaced, added, kept_failures
+    return replaced, added, _kept_failures(todo, failed, old_fingerprints)
+
+
+def _kept_failures(todo: Sequence[ReportFile], failed: Sequence[SkippedFile], old_fingerprints: dict[str, str]
+                   ) -> list[str]:
+    """Changed files that now fail to ingest: they keep their previous version in the index."""
+    failed_paths = {f.path for f in failed}
+    return [f.source for f in todo if str(f.path) in failed_paths and f.source in old_fingerprints]
 
 
 def _ingest_all(files: Sequence[ReportFile], options: IndexOptions, embedder: Embedder, progress: Progress | None,
@@ -359,22 +372,58 @@ def _ingest_all(files: Sequence[ReportFile], options: IndexOptions, embedder: Em
     reason, both in file order; the time taken goes into timings["ingest"]."""
     started = time.perf_counter()
     preparation = PrepareOptions(options.ingest, options.bm25_tokenizer, embedder.max_tokens - CONTEXT_TOKEN_RESERVE)
-    results = prepare_files(files, preparation, embedder, progress)
+    results = list(iter_prepared(files, preparation, embedder, progress))
     timings["ingest"] = time.perf_counter() - started
     return ([r for r in results if isinstance(r, PreparedReport)], [r for r in results if isinstance(r, SkippedFile)])
 
 
-def _store_reports(store: ChunkStore, prepared: Sequence[PreparedReport], tokenizer: Bm25Tokenizer) -> None:
-    """Insert reports and chunks with fresh row ids, with their BM25 tokens (made here when the report came
-    without) and passage hashes."""
+@dataclass(slots=True)
+class _Stored:
+    """What storing the prepared files came to."""
+
+    added: list[str] = field(default_factory=list)
+    replaced: list[str] = field(default_factory=list)  # changed reports, their previous version removed
+    failed: list[SkippedFile] = field(default_factory=list)
+    figures: list[FigureRow] = field(default_factory=list)
+    warnings: list[IngestWarning] = field(default_factory=list)
+
+
+def _prepare_and_store(store: ChunkStore, files: Sequence[ReportFile], options: IndexOptions, embedder: Embedder,
+                       progress: Progress | None, old_fingerprints: dict[str, str],
+                       timings: dict[str, float]) -> _Stored:
+    """Each file prepared and stored as soon as it and the files before it are: in file order, so row ids do not
+    depend on which process prepared a report, and only the few prepared ahead of their turn are held. A changed
+    report replaces its previous version as it is stored; one that fails to ingest keeps it (nothing is lost).
+
+    timings gets "store" (inserting, with the BM25 tokens made for reports prepared here) and "ingest" (the rest).
+    """
+    started = time.perf_counter()
+    preparation = PrepareOptions(options.ingest, options.bm25_tokenizer, embedder.max_tokens - CONTEXT_TOKEN_RESERVE)
+    tokenizer = make_bm25_tokenizer(options.bm25_tokenizer)
+    stored = _Stored()
     next_row = store.next_row_id()
-    for item in prepared:
-        chunks, meta = item.ingested.chunks, item.ingested.report.meta
+    storing = 0.0
+    for item in iter_prepared(files, preparation, embedder, progress):
+        if isinstance(item, SkippedFile):
+            stored.failed.append(item)
+            continue
+        clock = time.perf_counter()
+        report, chunks = item.ingested.report, item.ingested.chunks
+        if report.source in old_fingerprints:
+            store.remove_reports([report.source])
+            stored.replaced.append(report.source)
+        else:
+            stored.added.append(report.source)
         tokens = (item.bm25_tokens if item.bm25_tokens is not None
-                  else bm25_line(tokenizer, [passage_text(c, meta) for c in chunks]))
-        store.add_report(item.ingested.report, chunks, range(next_row, next_row + len(chunks)), item.passage_hashes,
-                         tokens)
+                  else bm25_line(tokenizer, [passage_text(c, report.meta) for c in chunks]))
+        store.add_report(report, chunks, range(next_row, next_row + len(chunks)), item.passage_hashes, tokens)
         next_row += len(chunks)
+        stored.figures.extend(item.figures)
+        stored.warnings.extend(item.ingested.warnings)
+        storing += time.perf_counter() - clock
+    timings["ingest"] = time.perf_counter() - started - storing
+    timings["store"] = storing
+    return stored
 
 
 def _update_milvus(index_dir: Path, paths: Iterable[str | Path], embedder: Embedder,

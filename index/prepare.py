@@ -15,7 +15,7 @@ import os
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Sequence
+from collections.abc import Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -57,10 +57,6 @@ class PrepareOptions:
     guard_limit: int  # most embedder tokens in a chunk (its window less room for the context line)
 
 
-# Where a prepared file's result goes: (its index in the file list, the report or why it was skipped).
-_Record = Callable[[int, PreparedReport | SkippedFile], None]
-
-
 class ReportPreparer:
     """Prepares one file at a time, with the token counter and the BM25 tokenizer loaded once."""
 
@@ -89,30 +85,29 @@ def bm25_line(tokenizer: Bm25Tokenizer, passages: Sequence[str]) -> tuple[str, .
     return tuple(" ".join(tokenizer.tokenize(p)) for p in passages)
 
 
-def prepare_files(files: Sequence[ReportFile], options: PrepareOptions, embedder: Embedder,
-                  progress: Progress | None = None) -> list[PreparedReport | SkippedFile]:
-    """Each file prepared or skipped, in file order; on a worker process too when there are many files and a
-    core to spare (page progress then comes from this process's files only)."""
+def iter_prepared(files: Sequence[ReportFile], options: PrepareOptions, embedder: Embedder,
+                  progress: Progress | None = None) -> Iterator[PreparedReport | SkippedFile]:
+    """Each file prepared or skipped, yielded in file order as soon as it and every file before it are; on a
+    worker process too when there are many files and a core to spare (page progress then comes from this
+    process's files only). Only the results that arrive ahead of their turn are held (a few worker batches)."""
     here = ReportPreparer(options, embedder.count_tokens, page_progress(progress), with_tokens=False)
     spec = embedder_spec(embedder)
-    results: list[PreparedReport | SkippedFile | None] = [None] * len(files)
-    done = 0
-
-    def record(index: int, result: PreparedReport | SkippedFile) -> None:
-        nonlocal done
-        results[index] = result
-        done += 1
-        if progress:
-            progress("reports", done, len(files))
-
     # A daemonic process (a multiprocessing.Pool's) may not start processes of its own.
     daemonic = multiprocessing.current_process().daemon
     if spec is None or daemonic or len(files) < MIN_FILES_FOR_WORKER or _idle_cores() < 0.5:
-        for index, file in enumerate(files):
-            record(index, here.prepare(file))
+        arrivals: Iterator[tuple[int, PreparedReport | SkippedFile]] = (
+            (index, here.prepare(file)) for index, file in enumerate(files))
     else:
-        _prepare_with_worker(files, here, spec, record)
-    return [r for r in results if r is not None]
+        arrivals = _prepare_with_worker(files, here, spec)
+    early: dict[int, PreparedReport | SkippedFile] = {}
+    turn = 0
+    for index, result in arrivals:
+        early[index] = result
+        while turn in early:
+            yield early.pop(turn)
+            turn += 1
+            if progress:
+                progress("reports", turn, len(files))
 
 
 def _idle_cores() -> float:
@@ -124,8 +119,10 @@ def _idle_cores() -> float:
     return (os.cpu_count() or 1) - os.getloadavg()[0]
 
 
-def _prepare_with_worker(files: Sequence[ReportFile], here: ReportPreparer, spec: str, record: _Record) -> None:
-    """Batches of files taken in turn by this process and one worker, which is kept WORKER_QUEUE batches ahead.
+def _prepare_with_worker(files: Sequence[ReportFile], here: ReportPreparer, spec: str
+                         ) -> Iterator[tuple[int, PreparedReport | SkippedFile]]:
+    """(index in files, result) as each is done, by this process and one worker, which takes batches of files in
+    turn and is kept WORKER_QUEUE batches ahead.
 
     A worker that dies (or cannot load the embedder) leaves its batches to this process.
     """
@@ -142,14 +139,13 @@ def _prepare_with_worker(files: Sequence[ReportFile], here: ReportPreparer, spec
             for future in [f for f in handed if f.done()]:
                 batch = handed.pop(future)
                 try:
-                    for index, result in zip(batch, future.result(), strict=True):
-                        record(index, result)
+                    yield from zip(batch, future.result(), strict=True)
                 except BrokenProcessPool:
                     worker_alive = False
                     batches.appendleft(batch)
             if batches:
                 for index in batches.popleft():
-                    record(index, here.prepare(files[index]))
+                    yield index, here.prepare(files[index])
             elif handed:
                 wait(handed, return_when=FIRST_COMPLETED)
 

