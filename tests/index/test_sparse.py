@@ -81,3 +81,19 @@ def test_all_scores_are_every_positive_score_of_the_allowed_rows(fake_index_dir:
     allowed = set(row_ids[mask].tolist())
     assert dict(zip(rows.tolist(), scores.tolist(), strict=True)) == {r: s for r, s in ranked.items() if r in allowed}
     assert len(sparse.all_scores(model, row_ids, ["没有这个词"])[0]) == 0
+
+
+def test_the_columns_read_without_bm25s_score_exactly_as_bm25s_loading_them(fake_index_dir: Path) -> None:
+    import bm25s
+
+    live = IndexLayout(fake_index_dir).live_version()
+    assert live is not None
+    columns, _ = sparse.load(live / "bm25")
+    reference = bm25s.BM25.load(str(live / "bm25"), allow_pickle=False, mmap=True)
+    tokenizer = Bm25Tokenizer(bigrams=True)
+    for query in ["行政争议调解中心", "法律明白人 法律明白人", "伊春仲裁委员会", "败诉率 调撤率",
+                  "诸暨 枫桥经验 没有这个词"]:
+        terms = [t for t in tokenizer.tokenize(query) if t in reference.vocab_dict]
+        assert terms
+        ours = columns.get_scores([*terms, "没有这个词"])
+        assert ours.dtype == np.float32 and np.array_equal(ours, reference.get_scores(terms))
