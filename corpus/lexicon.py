@@ -30,6 +30,7 @@ def _idf_file() -> Path:
 def specificities(words: Collection[str]) -> dict[str, float]:
     """Each word's specificity: between 0.35 (very common in general Chinese) and 1 (rare, or unknown to the
     general corpus)."""
+    wanted = set(words)
     idf: dict[str, float] = {}
     values = array("d")
     with _idf_file().open(encoding="utf-8") as handle:
@@ -37,7 +38,7 @@ def specificities(words: Collection[str]) -> dict[str, float]:
             word, _, value = line.rstrip().partition(" ")
             if value:
                 values.append(float(value))
-                if word in words:
+                if word in wanted:
                     idf[word] = values[-1]
     median = statistics.median(values)
     return {word: min(HIGH, max(LOW, idf[word] / median)) if word in idf else HIGH for word in words}

@@ -1,7 +1,9 @@
 """Resident memory of a process, as Linux counts it for that process's own address space.
 
-`resource.getrusage(...).ru_maxrss` is not that: Linux carries it over `fork` and `exec`, so a process started
-by a big one (a test run, a benchmark driver) reports its parent's peak when that is higher than its own.
+`resource.getrusage(...).ru_maxrss` is not that: Linux carries it over `exec` from the address space the new
+program replaced. Python starts programs with vfork (or posix_spawn), so that address space is the parent's,
+and a process started by a big one (a test run, a benchmark driver) reports its parent's peak when that is
+higher than its own.
 `VmHWM` belongs to the address space and starts anew at `exec`.
 """
 

@@ -54,7 +54,8 @@ class ChunkStore:
         return dict(self._db.execute("SELECT source, fingerprint FROM reports"))
 
     def next_row_id(self) -> int:
-        """The first unused row id (ids are never reused within an index's life)."""
+        """The id above every stored row's (a removed report that held the top ids leaves them to be given out
+        again; a replaced report's new rows come after its old ones, which are removed as it is stored)."""
         (top,) = self._db.execute("SELECT COALESCE(MAX(row_id), -1) FROM chunks").fetchone()
         return int(top) + 1
 
