@@ -359,11 +359,9 @@ def _year_column(plan: QueryPlan, texts: CandidateTexts, report_years: Mapping[s
                              dtype=bool, count=len(texts))
     column = np.empty(len(texts))
     for i, year in enumerate(years):
-        if may_state[i]:
-            column[i] = _year_agreement(plan, texts.texts[i], context_text(units, int(texts.candidates[i])), year)
-        else:
-            asked = {*plan.years, *((year + r) for r in plan.relative_years if year)}
-            column[i] = 0.0 if not asked else (0.5 if year in asked else -1.0)
+        text, context = ((texts.texts[i], context_text(units, int(texts.candidates[i]))) if may_state[i]
+                         else ("", ""))  # states no year: the report's verdict alone
+        column[i] = _year_agreement(plan, text, context, year)
     return column
 
 

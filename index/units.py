@@ -50,11 +50,9 @@ def is_term_run(text: str) -> bool:
 
 def words(text: str) -> set[str]:
     """Words (rjieba) of two characters or more in a normalised text."""
-    import re
-
     import rjieba
 
-    return {w for w in rjieba.cut(text) if len(w) >= 2 and re.fullmatch(f"[{_TERM_CHAR}]+", w)}
+    return {w for w in rjieba.cut(text) if len(w) >= 2 and is_term_run(w)}
 
 
 @dataclass(frozen=True, slots=True)

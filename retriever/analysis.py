@@ -145,14 +145,16 @@ def analyze(question: str, resolver: RegionResolver, history: Sequence[str] = ()
     years = tuple(dict.fromkeys(int(m.group(1)) for m in YEAR.finditer(resolved)))
     report_years = tuple(int(m.group(1)) for m in _REPORT_YEAR.finditer(resolved))
     kinds = tuple(kind.value for kind, cue in QUESTION_CUES if cue.search(resolved))
-    parts = _parts(resolved, resolver, frozenset())
+    located = _parts_with_pieces(resolved, resolver, frozenset())
+    parts = tuple(topic for topic, _ in located)
     topic_chars = sum(len(f) for part in parts for f in part if f not in KIND_WORDS)
     scores = classify(resolved, len(places.regions), bool(kinds), topic_chars)
     intent = scores.best
     # Asked for a part of a report (存在哪些问题, 下一步计划), the words naming the part are not its topic.
     drop = KIND_WORDS if kinds and intent is Intent.SECTION else frozenset()
     if drop:
-        parts = _parts(resolved, resolver, drop)
+        located = _parts_with_pieces(resolved, resolver, drop)
+        parts = tuple(topic for topic, _ in located)
         topic_chars = sum(len(f) for part in parts for f in part)
     # Words no report uses (哪些报告属于2024年度: 属于) cannot make a question about reports one about a topic.
     said_chars = sum(len(f) for part in parts for f in part if f not in KIND_WORDS and resolver.in_reports(f))
@@ -163,7 +165,7 @@ def analyze(question: str, resolver: RegionResolver, history: Sequence[str] = ()
     if intent is Intent.FILTER and not report_years:
         report_years = years  # 哪些报告是2023年的: a question about the reports, so its year is theirs
     context = tuple(f for f in _topic(resolution.context, resolver, drop) if f not in {x for p in parts for x in p})
-    relative_years = tuple(dict.fromkeys(offset for word, offset in _RELATIVE_YEARS.items() if word in resolved))
+    relative_years = _relative_years(resolved)
     numbers: list[int] = []  # the piece of text each part comes from
     if not any(parts) and context:
         parts, context = (context,), ()
@@ -172,7 +174,7 @@ def analyze(question: str, resolver: RegionResolver, history: Sequence[str] = ()
         parts, numbers = tuple(topic for topic, _ in located), [number for _, number in located]
         context = tuple(f for f in context if f not in {x for p in parts for x in p})
     else:
-        numbers = [number for _, number in _parts_with_pieces(resolved, resolver, drop)]
+        numbers = [number for _, number in located]
     part_relative_years = _relative_years_by_part(resolved, numbers)
     unquoted = re.sub(r'"[^"]{1,40}"', "“”", resolved)
     wants_figure = (_asks_quantity(scores.families, parts)
@@ -235,15 +237,11 @@ def _topic(text: str, resolver: RegionResolver, drop: frozenset[str] = frozenset
     return topic_fragments(re.sub(r"(?:19|20)\d{2}(?=年度)", " ", text), drop)
 
 
-def _parts(text: str, resolver: RegionResolver, drop: frozenset[str]) -> tuple[tuple[str, ...], ...]:
-    """Topic fragments of each part of the question (split at ？ ； ， and 其中); parts without topic dropped."""
-    return tuple(topic for topic, _ in _parts_with_pieces(text, resolver, drop))
-
-
 def _parts_with_pieces(text: str, resolver: RegionResolver, drop: frozenset[str],
                        asking_without_topic: tuple[str, ...] = ()) -> list[tuple[tuple[str, ...], int]]:
-    """_parts, each with the number of the piece of text it comes from; a piece without topic that asks
-    something (哪几个) takes the topic asking_without_topic when one is given."""
+    """Topic fragments of each part of the question (split at ？ ； ， and 其中; parts without topic dropped),
+    each with the number of the piece of text it comes from; a piece without topic that asks something (哪几个)
+    takes the topic asking_without_topic when one is given."""
     parts = []
     for number, piece in enumerate(_PARTS.split(text)):
         topic = tuple(_topic(piece, resolver, drop))
@@ -260,6 +258,10 @@ def _relative_years_by_part(text: str, numbers: Sequence[int]) -> tuple[tuple[in
     pieces = _PARTS.split(text)
     scopes = []
     for number in numbers:
-        said = "".join(pieces[:number + 1])
-        scopes.append(tuple(dict.fromkeys(offset for word, offset in _RELATIVE_YEARS.items() if word in said)))
+        scopes.append(_relative_years("".join(pieces[:number + 1])))
     return tuple(scopes)
+
+
+def _relative_years(text: str) -> tuple[int, ...]:
+    """The offsets of the relative years the text says (明年 +1, 去年 -1…), in table order."""
+    return tuple(dict.fromkeys(offset for word, offset in _RELATIVE_YEARS.items() if word in text))
