@@ -19,6 +19,9 @@ from corpus.types import ReportMeta
 _TITLE_WORDS = re.compile(r"报告|情况|总结|工作要点|汇报")
 _YEAR = re.compile(r"(20\d{2}|19\d{2})\s*年")
 _ORGAN = re.compile(r"[\u4e00-\u9fff（）()]{2,30}?(?:司法局|人民政府|政府办公室|委员会|区委|市委|县委|局|办公室)")
+# An issuer that is a division's own organ: the division's name (two to six characters; 全面依法治市 is not one)
+# and the organ.
+_ISSUER_PLACE = re.compile(r"^((?:(?!依法治)[\u4e00-\u9fff]){2,6}?(?:市|区|县|旗))(?:司法局|人民政府|政府办公室)$")
 _DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,10}[〔\[［(（]\d{4}[〕\]］)）]\d{1,4}号")
 _SIGNATURE_DATE = re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日$")
 _ISO_DATE = re.compile(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})")
@@ -54,6 +57,7 @@ def infer_metadata(cleaned: CleanedText, html_title: str | None = None) -> Repor
 
     issuing_body = _issuing_body(fields, title, signature, opening, text)
     place = gazetteer().infer(text, prominent=" ".join(filter(None, [title, issuing_body])))
+    place = _issuer_place(issuing_body, text) or place
     if issuing_body and place and issuing_body[0] in "市区县" and not issuing_body.startswith(place.name):
         issuing_body = place.name + issuing_body[1:]  # "市司法局" in a 诸暨 report is 诸暨市司法局
     if issuing_body is None and place and "我局" in text and "司法" in text:
@@ -68,13 +72,32 @@ def infer_metadata(cleaned: CleanedText, html_title: str | None = None) -> Repor
         title=title,
         issuing_body=issuing_body,
         region=place.name if place else None,
-        province=place.province if place else None,
+        province=(place.province or None) if place else None,
         prefecture=_prefecture(place) if place else None,
         year=year,
         publish_date=_publish_date(fields, cleaned.header_dates, signature),
         doc_number=_doc_number(fields, text[:800]),
         title_composed=composed,
     )
+
+
+def _issuer_place(issuing_body: str | None, text: str) -> Place | None:
+    """The place an issuer that is a division's own organ belongs to, known to the gazetteer or not (a new or
+    renamed division): 临龙县司法局 reports on 临龙县 and 杭州市西湖区司法局 on 西湖区, though their texts name
+    杭州市 more often, and 金凤县 is not the 凤县 its name ends with. Known parents before it are read as such
+    (杭州市新设区司法局). None when the issuer is not such an organ."""
+    match = _ISSUER_PLACE.match(issuing_body or "")
+    if match is None:
+        return None
+    places = gazetteer()
+    name, parent = match.group(1), None
+    while (head := next((name[:k] for k in range(len(name) - 2, 1, -1) if places.find(name[:k])), None)):
+        parent, name = places.find(head)[0], name[len(head):]
+    if places.find(name):
+        return places.disambiguate(name, f"{issuing_body}\n{text}")
+    level = "county" if name.endswith(("区", "县", "旗")) else "prefecture"
+    return Place(name, level, province=parent.province if parent else "",
+                 prefecture=parent.name if parent and parent.level == "prefecture" else None, code="")
 
 
 def _prefecture(place: Place) -> str | None:

@@ -179,3 +179,17 @@ def test_invalid_sidecar_names_the_file_and_field(tmp_path: Path) -> None:
     result = ingest([tmp_path])
     assert not result.reports
     assert result.skipped[0].path.endswith("a.meta.json") and "yeer" in result.skipped[0].reason
+
+
+@pytest.mark.parametrize(("title", "region", "prefecture"), [
+    ("临龙县司法局2021年法治政府建设工作报告", "临龙县", None),  # a division the gazetteer does not know
+    ("金凤县司法局2022年法治政府建设工作报告", "金凤县", None),  # not the known 凤县 its name ends with
+    ("杭州市新设区司法局2023年法治政府建设工作报告", "新设区", "杭州市"),  # a known parent, read as such
+    ("杭州市西湖区司法局2024年法治政府建设工作报告", "西湖区", "杭州市"),  # known: the gazetteer decides
+])
+def test_the_region_is_the_issuers_place_even_when_the_text_names_others_more(
+        tmp_path: Path, title: str, region: str, prefecture: str | None) -> None:
+    body = "杭州市深化“枫桥经验”，杭州市各部门联合推进行政争议调解。杭州市西湖区开展普法宣传。铁力市设立调解中心。"
+    (tmp_path / "r.txt").write_text(f"{title}\n\n一、主要工作\n{body}\n", encoding="utf-8")
+    meta = ingest([tmp_path]).reports[0].report.meta
+    assert (meta.region, meta.prefecture) == (region, prefecture)
