@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 
 from answer.builders.common import (
@@ -25,6 +27,9 @@ from answer.scoring import ScoredUnits
 from answer.types import Answer
 from retriever.analysis import QueryPlan
 
+SAME_WORDING = 0.8  # share of character bigrams two clauses have in common to be one wording
+SAME_WORDING_CHARS = 20  # shorter clauses (出庭率100%) are alike by nature, not by copying
+_DIGITS = re.compile(r"\d+(?:\.\d+)?")
 SUPPORT_TRIES = 3  # a report's first clauses that may carry its line (2 to 5 measure the same)
 # A shown report's further clauses (另见[n]): those the ranking model judges evidence (P >= 0.5, its own decision
 # boundary), at most two. Measured: citation recall blind_a 0.878 -> 0.915, blind_b 0.799 -> 0.834, fact unchanged.
@@ -54,22 +59,48 @@ def build(context: AnswerContext, plan: QueryPlan) -> Answer:
                  if states_figure(span_text(context, span), plan, scored.topic)]
     if not spans:
         return abstain(context, plan, not_found(plan))
+    # Reports whose clause says the same thing in the same words (figures aside) share one line: a corpus of
+    # look-alike reports lists its distinct wordings, not one wording twelve times.
+    groups = same_wording([span_text(context, span) for span, _ in spans], context.options.list_shown)
     book = CitationBook()
-    lines: list[str] = []
-    folded: list[str] = []
-    shown = spans[:context.options.list_shown]
-    for span, source in shown:
-        lines.append(f"- {owner(context, units.sources[source])}：{quote(context, book, span)}")
-    for span, source in spans[context.options.list_shown:]:
-        folded.append(owner(context, units.sources[source]) + marker(context, book, span))
-    # Further clauses of a shown report are numbered after every report's own line, so the passages list
-    # (cited first) still opens with one passage per report.
-    for line, (span, source) in enumerate(shown):
+    shown = groups[:context.options.list_shown]
+    lines = [f"- {owner(context, units.sources[spans[group[0]][1]])}：{quote(context, book, spans[group[0]][0])}"
+             for group in shown]
+    alike = ["、".join(owner(context, units.sources[spans[member][1]]) + marker(context, book, spans[member][0])
+                      for member in group[1:]) for group in shown]
+    folded = [owner(context, units.sources[spans[member][1]]) + marker(context, book, spans[member][0])
+              for group in groups[context.options.list_shown:] for member in group]
+    # Further clauses of a shown report are numbered after every report's own line and those alike, so the
+    # passages list (cited first) still opens with one passage per report.
+    for line, group in enumerate(shown):
+        span, source = spans[group[0]]
         more = "".join(marker(context, book, extra) for extra in _also(context, scored, plan, source, span))
-        lines[line] += f"（另见{more}）" if more else ""
+        lines[line] += (f"（另见{more}）" if more else "") + (f"；{len(group) - 1}份报告表述相近：{alike[line]}"
+                                                            if len(group) > 1 else "")
     intro = f"共有{len(spans)}份报告涉及：" if len(spans) > 1 else "有1份报告涉及："
     text = intro + "\n" + "\n".join(lines) + (f"\n- {folded_line(folded)}" if folded else "")
     return answered(context, plan, text, book)
+
+
+def same_wording(texts: list[str], open_groups: int) -> list[list[int]]:
+    """Indexes of the texts grouped by wording, in order of each group's first text: a text joins the first
+    group whose first text shares SAME_WORDING of their character bigrams (digits read as one sign, so jittered
+    figures do not part them). Texts under SAME_WORDING_CHARS stand alone. Once open_groups groups exist, later
+    texts only join those (the rest are folded anyway), which bounds the work at texts x open_groups."""
+    groups: list[list[int]] = []
+    keys: list[frozenset[str]] = []
+    for index, text in enumerate(texts):
+        masked = _DIGITS.sub("#", text)
+        grams = frozenset(masked[i:i + 2] for i in range(len(masked) - 1)) if len(masked) >= SAME_WORDING_CHARS \
+            else frozenset()
+        home = next((g for g, key in enumerate(keys[:open_groups]) if grams and key
+                     and len(grams & key) >= SAME_WORDING * len(grams | key)), None)
+        if home is None:
+            groups.append([index])
+            keys.append(grams)
+        else:
+            groups[home].append(index)
+    return groups
 
 
 def _also(context: AnswerContext, scored: ScoredUnits, plan: QueryPlan, source: int, shown: Span) -> list[Span]:
