@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from answer.builders import section
 from answer.builders.common import (
     AnswerContext,
     Span,
@@ -31,6 +32,12 @@ def build(context: AnswerContext, plan: QueryPlan) -> Answer:
     spans = facts(context, plan)
     if not spans:
         return abstain(context, plan, not_found(plan))
+    units = context.retriever.units
+    if all(len(span.unit_ids) == 1 and units.heading[span.unit_ids[0]] for span in spans):
+        # Only a heading states it (（三）转变政府职能,全面优化法治化营商环境): its passage's points answer.
+        answer = section.points_under_heading(context, plan, context.score(plan))
+        if answer is not None:
+            return answer
     book = CitationBook()
     lines = [f"{owner(context, span.source)}：{quote(context, book, span)}" for span in spans]
     return answered(context, plan, "\n".join(lines), book)

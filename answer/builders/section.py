@@ -4,8 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from answer.builders.common import AnswerContext, Span, abstain, answered, evidence_span, not_found, owner, quote
+from answer.builders.common import (
+    LEAD_IN_CHARS,
+    AnswerContext,
+    Span,
+    abstain,
+    answered,
+    evidence_span,
+    not_found,
+    owner,
+    quote,
+)
 from answer.evidence import CitationBook
+from answer.scoring import ScoredUnits
 from answer.types import Answer
 from corpus.chunk import sentence_spans
 from corpus.patterns import has_figure
@@ -16,6 +27,8 @@ from retriever.analysis import QueryPlan
 GENERIC_SHARE = 0.03  # a fragment whose every bigram is in this share of units says nothing specific
 OPENER_WINDOW, OPENER_GAP = 6, 1.0
 ANNOUNCEMENT_CHARS = 40
+HEADING_PROBABILITY = 0.5  # the ranking model's own decision boundary
+HEADING_TOPIC_SHARE = 0.5  # of the topic's weight, for a heading to name the passage asked about
 
 
 def build(context: AnswerContext, plan: QueryPlan) -> Answer:
@@ -25,6 +38,11 @@ def build(context: AnswerContext, plan: QueryPlan) -> Answer:
     if plan.filters.kinds and not focus:
         return _points_of_kind(context, plan)
     scored = context.score(plan)
+    # A heading that names the topic (（三）转变政府职能,全面优化法治化营商环境 for 优化营商环境) heads the
+    # passage asked about: its points answer, though a heading alone supports nothing.
+    answer = points_under_heading(context, plan, scored)
+    if answer is not None:
+        return answer
     supported = [p for p in range(min(len(scored), OPENER_WINDOW)) if scored.support[p] >= context.threshold("answer")]
     if not supported or (plan.filters.kinds and _introduces(units, int(scored.ids[supported[0]]))):
         # A topic inside the part asked for that no clause states, or only the part's own introduction
@@ -93,25 +111,61 @@ def _following(units: UnitIndex, span: Span, limit: int) -> list[Span]:
     return out
 
 
+def points_under_heading(context: AnswerContext, plan: QueryPlan, scored: ScoredUnits) -> Answer | None:
+    """The points of the passage whose heading ranks first and names the topic, if there is one."""
+    headed = _headed_section(context, scored, plan)
+    return None if headed is None else _points_of_sections(context, plan, [headed], f"“{headed[1].heading}”部分")
+
+
+def _headed_section(context: AnswerContext, scored: ScoredUnits, plan: QueryPlan) -> tuple[str, Section] | None:
+    """The section whose heading ranks first and holds HEADING_TOPIC_SHARE of the topic, if it has points."""
+    units = context.retriever.units
+    if not len(scored) or not units.heading[int(scored.ids[0])] or scored.probability[0] < HEADING_PROBABILITY:
+        return None
+    unit = int(scored.ids[0])
+    text = units.texts[unit]
+    topic = scored.topic
+    if sum(w for gram, w in topic.bigrams.items() if gram in text) < HEADING_TOPIC_SHARE * (topic.total or 1.0):
+        return None
+    source = units.sources[units.source_id[unit]]
+    report = context.retriever.report(source)
+    if report is None:
+        return None
+    opened = [s for s in report.sections if s.start == int(units.start[unit])]
+    if not opened:
+        return None
+    section = max(opened, key=lambda s: len(s.labels))
+    return (source, section) if _points(report.sections, section, report.text) else None
+
+
 def _points_of_kind(context: AnswerContext, plan: QueryPlan) -> Answer:
-    book = CitationBook()
-    blocks: list[str] = []
+    found: list[tuple[str, Section]] = []
     for source in context.retriever.sources_matching(plan.filters):
         report = context.retriever.report(source)
-        if report is None:
-            continue
-        tops = [s for s in report.sections if s.kind in plan.filters.kinds and s.parent_id == 0]
+        if report is not None:
+            found += [(source, s) for s in report.sections if s.kind in plan.filters.kinds and s.parent_id == 0]
+    kinds = "、".join(plan.filters.kinds)
+    answer = _points_of_sections(context, plan, found, f"“{kinds}”部分")
+    return answer if answer is not None else abstain(context, plan, not_found(plan))
+
+
+def _points_of_sections(context: AnswerContext, plan: QueryPlan, sections: Sequence[tuple[str, Section]],
+                        label: str = "") -> Answer | None:
+    """Each report's block: the numbered points of its sections, in report order."""
+    book = CitationBook()
+    blocks: list[str] = []
+    by_source: dict[str, list[Section]] = {}
+    for source, section in sections:
+        by_source.setdefault(source, []).append(section)
+    for source, tops in by_source.items():
+        report = context.retriever.report(source)
         lines: list[str] = []
         for top in tops:
             for start, end in _points(report.sections, top, report.text)[:context.options.section_points]:
-                span = Span((), source, start, end, 1.0)
-                lines.append(f"{len(lines) + 1}. {quote(context, book, span)}")
+                lines.append(f"{len(lines) + 1}. {quote(context, book, Span((), source, start, end, 1.0))}")
         if lines:
-            kinds = "、".join(plan.filters.kinds)
-            blocks.append(f"{owner(context, source)}“{kinds}”部分：\n" + "\n".join(lines))
-    if not blocks:
-        return abstain(context, plan, not_found(plan))
-    return answered(context, plan, "\n\n".join(blocks), book)
+            blocks.append(f"{owner(context, source)}{label}：\n" + "\n".join(lines))
+    return answered(context, plan, "\n\n".join(blocks), book) if blocks else None
 
 
 def _points(sections: Sequence[Section], top: Section, text: str) -> list[tuple[int, int]]:
@@ -128,7 +182,15 @@ def _first_sentence(text: str, section: Section) -> tuple[int, int]:
     一是聚焦法治伊春建设,推进全面依法治市。)."""
     spans = sentence_spans(text, section.start, section.end)
     start, end = spans[0]
-    announces = len(text[start:end]) <= ANNOUNCEMENT_CHARS and not has_figure(text[start:end])
-    if len(spans) > 1 and announces:
-        end = spans[1][1]
+    following = 1
+    while following < len(spans) and _announces(text[spans[following - 1][0]:spans[following - 1][1]],
+                                                ANNOUNCEMENT_CHARS if following == 1 else LEAD_IN_CHARS):
+        end = spans[following][1]  # 一是构建预防性产业合规。聚焦重点产业合规新探索。印发《诸暨市袜业…》…
+        following += 1
     return start, end
+
+
+def _announces(sentence: str, chars: int) -> bool:
+    """A point's opening sentence of up to 40 characters announces what follows (二是做实行政争议化解。); a
+    second one does when it is a lead-in too (聚焦重点产业合规新探索。)."""
+    return len(sentence) <= chars and not has_figure(sentence)

@@ -257,3 +257,19 @@ def test_answers_do_not_change_when_questions_are_typed_other_ways(pipeline: Ans
         for result in results:
             assert result.applicable > 0, f"{name}: {result.family} rewrote no question"
             assert result.invariance is not None and result.invariance >= 0.95, (name, result.to_json())
+
+
+@pytest.mark.parametrize("question", ["柯城区在优化法治化营商环境方面做了哪些工作？", "柯城的营商环境是怎么优化的"])
+def test_a_heading_naming_the_topic_is_answered_by_its_passages_points(pipeline: AnswerPipeline,
+                                                                       question: str) -> None:
+    # (三)转变政府职能,全面优化法治化营商环境 heads three items (一是…二是…三是…); the heading alone says nothing.
+    answer = pipeline.ask(question)
+    assert answer.answerable and "政企通" in answer.answer
+    assert len(answer.citations) == 3 and not any(c.quote.startswith("(三)") for c in answer.citations)
+    _verbatim(pipeline, answer)
+
+
+def test_a_point_runs_through_its_announcements_to_what_was_done(pipeline: AnswerPipeline) -> None:
+    # 一是构建预防性产业合规。聚焦重点产业合规新探索。印发《诸暨市袜业产业合规工作方案》…
+    answer = pipeline.ask("诸暨保障护企优商是怎么做的")
+    assert "袜业产业合规工作方案" in answer.citations[0].quote
