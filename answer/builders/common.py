@@ -115,9 +115,10 @@ def evidence_span(context: AnswerContext, scored: ScoredUnits, position: int, pl
     # The topic may be named in the clause before (…一审行政诉讼案件229件…;调解撤诉65件,调撤率33.51%).
     # And a short clause before that announces the measure the unit reports on (积极推行“一证即办”公证服务模式。
     # 推动4项公证“一证即办”2日办结…) is its claim.
+    gain = context.options.extend_gain
     if (before >= 0 and not units.heading[before] and not units.metadata[before]
-            and (_topic_gain(scored, units, unit, before) >= 2 * context.options.extend_gain
-                 or (_is_lead_in(units, before) and _topic_share(scored, units.texts[before]) >= context.options.extend_gain))):
+            and (_topic_gain(scored, units, unit, before) >= 2 * gain
+                 or (_is_lead_in(units, before) and _topic_share(scored, units.texts[before]) >= gain))):
         chosen.insert(0, before)
     source = units.sources[units.source_id[unit]]
     return Span(tuple(chosen), source, int(units.start[chosen[0]]), int(units.end[chosen[-1]]),

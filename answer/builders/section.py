@@ -159,6 +159,8 @@ def _points_of_sections(context: AnswerContext, plan: QueryPlan, sections: Seque
         by_source.setdefault(source, []).append(section)
     for source, tops in by_source.items():
         report = context.retriever.report(source)
+        if report is None:
+            continue
         lines: list[str] = []
         for top in tops:
             for start, end in _points(report.sections, top, report.text)[:context.options.section_points]:
