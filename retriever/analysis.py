@@ -160,8 +160,8 @@ def analyze(question: str, resolver: RegionResolver, history: Sequence[str] = ()
     said_chars = sum(len(f) for part in parts for f in part if f not in KIND_WORDS and resolver.in_reports(f))
     if intent is Intent.FILTER and said_chars and not (_DOC_NUMBER.search(resolved) or places.regions):
         intent = Intent.LIST  # 2023年度的报告中哪些提到了民法典: the reports that say so, among that year's
-    if intent in (Intent.LIST, Intent.FACTOID, Intent.NUMERIC) and not said_chars and report_years:
-        intent = Intent.FILTER  # 2023年度的报告有哪些, 有没有2019年度的: the reports matching the year
+    if intent in (Intent.LIST, Intent.FACTOID, Intent.NUMERIC) and not said_chars and (report_years or places.within):
+        intent = Intent.FILTER  # 2023年度的报告有哪些, 有没有2019年度的, 浙江的有哪几份: the reports matching
     if intent is Intent.FILTER and not report_years:
         report_years = years  # 哪些报告是2023年的: a question about the reports, so its year is theirs
     context = tuple(f for f in _topic(resolution.context, resolver, drop) if f not in {x for p in parts for x in p})
@@ -182,7 +182,7 @@ def analyze(question: str, resolver: RegionResolver, history: Sequence[str] = ()
     # A piece asks for a figure when it says so, or asks nothing itself (帮我查一下: the question's figure).
     counts_asked = [bool(_COUNT_ASKED.search(piece) or not _ASKING.search(piece))
                     for piece in (_PARTS.split(resolved)[number] for number in numbers)]
-    filters = Filters(regions=places.regions,
+    filters = Filters(regions=places.regions or places.within,
                       years=report_years if intent in (Intent.FILTER, Intent.LIST) or not topic_chars else (),
                       kinds=kinds if intent is Intent.SECTION else ())
     if explicit is not None:

@@ -43,7 +43,9 @@ class HybridRetriever:
         self.metas = index.chunks.metas  # each report with chunks, in the order of its first chunk
         parents = [p for m in self.metas.values() for p in (m.province, m.prefecture)]
         self.resolver = RegionResolver([m.region for m in self.metas.values() if m.region], [p for p in parents if p],
-                                       mentioned=self.mentioned)
+                                       mentioned=self.mentioned,
+                                       region_parents={m.region: (m.province, m.prefecture)
+                                                       for m in self.metas.values() if m.region})
         self._normalized: dict[int, str] | None = None
 
     @property

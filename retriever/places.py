@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from corpus.gazetteer import gazetteer, short_form
@@ -18,13 +18,17 @@ class PlaceMentions:
     regions: tuple[str, ...]  # corpus regions (a report is about each), in order of mention
     foreign: tuple[str, ...]  # places no report is about nor mentions: the corpus cannot answer for them
     named_in_reports: tuple[str, ...]  # other places that reports mention (铁力市 in 伊春's report): topic terms
+    within: tuple[str, ...] = ()  # corpus regions under a province or prefecture named instead (浙江 -> 诸暨市…)
 
 
 class RegionResolver:
     """Maps full and short place names in text to the corpus's regions; spots places outside it."""
 
     def __init__(self, corpus_regions: Iterable[str], corpus_parents: Iterable[str] = (),
-                 mentioned: MentionedInCorpus | None = None) -> None:
+                 mentioned: MentionedInCorpus | None = None,
+                 region_parents: Mapping[str, Iterable[str]] | None = None) -> None:
+        """region_parents: each region's province and prefecture, so a question naming one (浙江的报告, 泉州)
+        is about the corpus regions under it."""
         self.regions = sorted(set(filter(None, corpus_regions)))
         self.aliases: dict[str, str] = {}
         for region in self.regions:
@@ -34,6 +38,12 @@ class RegionResolver:
         parents = {p for p in corpus_parents if p}
         self.parents = parents | {short_form(p) for p in parents}
         self._mentioned = mentioned or (lambda name: False)
+        self._under: dict[str, list[str]] = {}  # a parent's full and short name -> corpus regions under it
+        for region, region_parents_ in (region_parents or {}).items():
+            for parent in filter(None, region_parents_):
+                for name in {parent, short_form(parent)}:
+                    if len(name) >= 2 and region not in self._under.setdefault(name, []):
+                        self._under[name].append(region)
         names = sorted(self.aliases, key=len, reverse=True)
         self._pattern = re.compile("|".join(map(re.escape, names))) if names else None
 
@@ -67,7 +77,12 @@ class RegionResolver:
                 named.append(name)
             elif name not in foreign:
                 foreign.append(name)
-        return PlaceMentions(tuple(regions), tuple(foreign), tuple(named))
+        return PlaceMentions(tuple(regions), tuple(foreign), tuple(named), () if regions else self.within(text))
+
+    def within(self, text: str) -> tuple[str, ...]:
+        """Corpus regions under the provinces and prefectures the text names, in corpus order."""
+        names = [name for name in sorted(self._under, key=len, reverse=True) if name in text]
+        return tuple(region for region in self.regions if any(region in self._under[name] for name in names))
 
     def strip(self, text: str) -> str:
         """Text with corpus place names (and their parents) removed."""

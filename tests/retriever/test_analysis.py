@@ -34,6 +34,25 @@ def test_places_the_reports_mention_are_topics_not_foreign() -> None:
     assert mentions.foreign == () and mentions.named_in_reports == ("铁力市",)
 
 
+PARENTS = {"诸暨市": ("浙江省", "绍兴市"), "南安市": ("福建省", "泉州市"), "伊春市": ("黑龙江省", None),
+           "柯城区": ("浙江省", "衢州市"), "西湖区": ("浙江省", "杭州市")}
+NESTED = RegionResolver(list(PARENTS), [p for ps in PARENTS.values() for p in ps if p],
+                        mentioned=lambda name: normalize_for_search(name) in REPORTS, region_parents=PARENTS)
+
+
+@pytest.mark.parametrize(("question", "intent", "regions"), [
+    ("浙江的报告有哪几份，是哪些地方", "filter", ("柯城区", "西湖区", "诸暨市")),
+    ("浙江省各地设立了行政争议调解中心吗", "list", ("柯城区", "西湖区", "诸暨市")),
+    ("泉州在调解方面有什么做法", "factoid", ("南安市",)),
+    ("杭州市西湖区的行政复议纠错率是多少", "numeric", ("西湖区",)),  # the region itself, not every one in 杭州
+    ("哪些地方设立了行政争议调解中心", "list", ()),
+])
+def test_a_province_or_prefecture_named_is_the_regions_under_it(question: str, intent: str,
+                                                                regions: tuple[str, ...]) -> None:
+    plan = analyze(question, NESTED)
+    assert (plan.intent.value, plan.filters.regions) == (intent, regions)
+
+
 @pytest.mark.parametrize(("question", "intent"), [
     ("哪些县市区设立了行政争议调解中心？", "list"),
     ("南安市2023年人民调解成功率是多少？", "numeric"),
