@@ -73,6 +73,9 @@ def test_a_province_or_prefecture_named_is_the_regions_under_it(question: str, i
     ("西湖区在法治建设中遇到了哪些困难", "section"),
     ("伊春的报告里写了哪些下步举措", "section"),
     ("列举提到诉源治理的地区", "list"),
+    ("有没有地方在推行“一证即办”公证服务", "list"),  # whether any report does: which do
+    ("南安有没有推行“一证即办”", "factoid"),  # of one place: a fact of its report
+    ("诸暨市合法性审查的总体情况", "section"),
 ])
 def test_intents(question: str, intent: str) -> None:
     assert analyze(question, RESOLVER).intent == intent
