@@ -57,7 +57,11 @@ def infer_metadata(cleaned: CleanedText, html_title: str | None = None) -> Repor
 
     issuing_body = _issuing_body(fields, title, signature, opening, text)
     place = gazetteer().infer(text, prominent=" ".join(filter(None, [title, issuing_body])))
-    place = _issuer_place(issuing_body, text) or place
+    # Only an issuer the file states (header row, title, signature), not one read from running text
+    # (2023年我市司法局…), names the report's place.
+    stated = issuing_body is not None and (bool(fields.get("发布机构")) or issuing_body in (title or "")
+                                           or issuing_body in signature)
+    place = (_issuer_place(issuing_body, text) if stated else None) or place
     if issuing_body and place and issuing_body[0] in "市区县" and not issuing_body.startswith(place.name):
         issuing_body = place.name + issuing_body[1:]  # "市司法局" in a 诸暨 report is 诸暨市司法局
     if issuing_body is None and place and "我局" in text and "司法" in text:

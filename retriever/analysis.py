@@ -160,7 +160,8 @@ def analyze(question: str, resolver: RegionResolver, history: Sequence[str] = ()
     said_chars = sum(len(f) for part in parts for f in part if f not in KIND_WORDS and resolver.in_reports(f))
     if intent is Intent.FILTER and said_chars and not (_DOC_NUMBER.search(resolved) or places.regions):
         intent = Intent.LIST  # 2023年度的报告中哪些提到了民法典: the reports that say so, among that year's
-    if intent in (Intent.LIST, Intent.FACTOID, Intent.NUMERIC) and not said_chars and (report_years or places.within):
+    if intent in (Intent.LIST, Intent.FACTOID, Intent.NUMERIC) and not said_chars and (
+            report_years or (places.within and not topic_chars)):
         intent = Intent.FILTER  # 2023年度的报告有哪些, 有没有2019年度的, 浙江的有哪几份: the reports matching
     if intent is Intent.FILTER and not report_years:
         report_years = years  # 哪些报告是2023年的: a question about the reports, so its year is theirs

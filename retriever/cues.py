@@ -48,7 +48,7 @@ CUE_FAMILIES: dict[str, re.Pattern[str]] = {
         r"(地方|地区|县市区|县市|县区|报告|城市)(有哪些|都有哪些|是哪些|都有谁|有哪几个|有几个)|都有谁|有没有哪个|"
         r"(列举|列出|罗列|列一下)\S{0,12}(地方|地区|县市区|县区|城市|报告)"),
     # 有没有…的做法 asked of no place in particular: whether any report does, i.e. which do.
-    "any_place": re.compile(r"有没有|有无|是否有"),
+    "any_place": re.compile(r"有没有|有无|是否有(?!所|效)"),
     "every_place": re.compile(r"各地|各(县|市|区|县市区)|每个(县|市|区|地方)|分别|各自|各有|各是"),
     "compare": re.compile(r"比较|对比|相比|跟.{1,10}比|和.{1,10}比|谁(多|少|高|低|更)|哪(个|家|里|地)(更|最|较)|"
                           r"最(高|低|多|少|大|小)|更(高|低|多|少)|异同|差异|不同"),

@@ -26,7 +26,7 @@ class RegionResolver:
 
     def __init__(self, corpus_regions: Iterable[str], corpus_parents: Iterable[str] = (),
                  mentioned: MentionedInCorpus | None = None,
-                 region_parents: Mapping[str, Iterable[str]] | None = None) -> None:
+                 region_parents: Mapping[str, Iterable[str | None]] | None = None) -> None:
         """region_parents: each region's province and prefecture, so a question naming one (浙江的报告, 泉州)
         is about the corpus regions under it."""
         self.regions = sorted(set(filter(None, corpus_regions)))
@@ -38,12 +38,12 @@ class RegionResolver:
         parents = {p for p in corpus_parents if p}
         self.parents = parents | {short_form(p) for p in parents}
         self._mentioned = mentioned or (lambda name: False)
-        self._under: dict[str, list[str]] = {}  # a parent's full and short name -> corpus regions under it
-        for region, region_parents_ in (region_parents or {}).items():
-            for parent in filter(None, region_parents_):
+        self._under: dict[str, set[str]] = {}  # a parent's full and short name -> corpus regions under it
+        for region, parents_of_region in (region_parents or {}).items():
+            for parent in filter(None, parents_of_region):
                 for name in {parent, short_form(parent)}:
-                    if len(name) >= 2 and region not in self._under.setdefault(name, []):
-                        self._under[name].append(region)
+                    if len(name) >= 2:
+                        self._under.setdefault(name, set()).add(region)
         names = sorted(self.aliases, key=len, reverse=True)
         self._pattern = re.compile("|".join(map(re.escape, names))) if names else None
 
@@ -77,12 +77,14 @@ class RegionResolver:
                 named.append(name)
             elif name not in foreign:
                 foreign.append(name)
-        return PlaceMentions(tuple(regions), tuple(foreign), tuple(named), () if regions else self.within(text))
+        # A parent qualifying a place elsewhere (浙江省宁波市) narrows nothing: that place has no report.
+        within = () if regions or foreign else self.within(text)
+        return PlaceMentions(tuple(regions), tuple(foreign), tuple(named), within)
 
     def within(self, text: str) -> tuple[str, ...]:
         """Corpus regions under the provinces and prefectures the text names, in corpus order."""
-        names = [name for name in sorted(self._under, key=len, reverse=True) if name in text]
-        return tuple(region for region in self.regions if any(region in self._under[name] for name in names))
+        under = set().union(*(regions for name, regions in self._under.items() if name in text))
+        return tuple(region for region in self.regions if region in under)
 
     def strip(self, text: str) -> str:
         """Text with corpus place names (and their parents) removed."""

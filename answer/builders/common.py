@@ -118,7 +118,7 @@ def evidence_span(context: AnswerContext, scored: ScoredUnits, position: int, pl
     gain = context.options.extend_gain
     if (before >= 0 and not units.heading[before] and not units.metadata[before]
             and (_topic_gain(scored, units, unit, before) >= 2 * gain
-                 or (_is_lead_in(units, before) and _topic_share(scored, units.texts[before]) >= gain))):
+                 or (_is_lead_in(units, before) and topic_share(scored, units.texts[before]) >= gain))):
         chosen.insert(0, before)
     source = units.sources[units.source_id[unit]]
     return Span(tuple(chosen), source, int(units.start[chosen[0]]), int(units.end[chosen[-1]]),
@@ -130,7 +130,7 @@ def _is_lead_in(units: UnitIndex, unit: int) -> bool:
     return len(units.texts[unit]) < LEAD_IN_CHARS and not units.figure[unit]
 
 
-def _topic_share(scored: ScoredUnits, text: str) -> float:
+def topic_share(scored: ScoredUnits, text: str) -> float:
     """Share of the topic's weight a text holds."""
     return sum(w for gram, w in scored.topic.bigrams.items() if gram in text) / (scored.topic.total or 1.0)
 

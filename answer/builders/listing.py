@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 import numpy as np
 
 from answer.builders.common import (
@@ -25,11 +23,11 @@ from answer.evidence import CitationBook
 from answer.features import states_figure
 from answer.scoring import ScoredUnits
 from answer.types import Answer
+from corpus.patterns import NUMBER
 from retriever.analysis import QueryPlan
 
 SAME_WORDING = 0.8  # share of character bigrams two clauses have in common to be one wording
 SAME_WORDING_CHARS = 20  # shorter clauses (出庭率100%) are alike by nature, not by copying
-_DIGITS = re.compile(r"\d+(?:\.\d+)?")
 SUPPORT_TRIES = 3  # a report's first clauses that may carry its line (2 to 5 measure the same)
 # A shown report's further clauses (另见[n]): those the ranking model judges evidence (P >= 0.5, its own decision
 # boundary), at most two. Measured: citation recall blind_a 0.878 -> 0.915, blind_b 0.799 -> 0.834, fact unchanged.
@@ -61,7 +59,9 @@ def build(context: AnswerContext, plan: QueryPlan) -> Answer:
         return abstain(context, plan, not_found(plan))
     # Reports whose clause says the same thing in the same words (figures aside) share one line: a corpus of
     # look-alike reports lists its distinct wordings, not one wording twelve times.
-    groups = same_wording([span_text(context, span) for span, _ in spans], context.options.list_shown)
+    # Asked for each report's figure, every figure is shown: no grouping.
+    groups = ([[index] for index in range(len(spans))] if plan.wants_figure
+              else same_wording([span_text(context, span) for span, _ in spans], context.options.list_shown))
     book = CitationBook()
     shown = groups[:context.options.list_shown]
     lines = [f"- {owner(context, units.sources[spans[group[0]][1]])}：{quote(context, book, spans[group[0]][0])}"
@@ -90,7 +90,7 @@ def same_wording(texts: list[str], open_groups: int) -> list[list[int]]:
     groups: list[list[int]] = []
     keys: list[frozenset[str]] = []
     for index, text in enumerate(texts):
-        masked = _DIGITS.sub("#", text)
+        masked = NUMBER.sub("#", text)
         grams = frozenset(masked[i:i + 2] for i in range(len(masked) - 1)) if len(masked) >= SAME_WORDING_CHARS \
             else frozenset()
         home = next((g for g, key in enumerate(keys[:open_groups]) if grams and key

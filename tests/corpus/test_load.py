@@ -193,3 +193,9 @@ def test_the_region_is_the_issuers_place_even_when_the_text_names_others_more(
     (tmp_path / "r.txt").write_text(f"{title}\n\n一、主要工作\n{body}\n", encoding="utf-8")
     meta = ingest([tmp_path]).reports[0].report.meta
     assert (meta.region, meta.prefecture) == (region, prefecture)
+
+
+def test_an_issuer_read_from_running_text_does_not_name_the_region(tmp_path: Path) -> None:
+    (tmp_path / "r.txt").write_text("2023年我市司法局扎实推进法治建设。\n诸暨市深化“枫桥经验”，诸暨市各部门联合推进"
+                                    "行政争议调解，诸暨市法治建设取得成效。\n", encoding="utf-8")
+    assert ingest([tmp_path]).reports[0].report.meta.region == "诸暨市"

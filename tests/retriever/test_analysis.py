@@ -46,6 +46,8 @@ NESTED = RegionResolver(list(PARENTS), [p for ps in PARENTS.values() for p in ps
     ("泉州在调解方面有什么做法", "factoid", ("南安市",)),
     ("杭州市西湖区的行政复议纠错率是多少", "numeric", ("西湖区",)),  # the region itself, not every one in 杭州
     ("哪些地方设立了行政争议调解中心", "list", ()),
+    ("浙江各地人民调解成功率分别是多少", "list", ("柯城区", "西湖区", "诸暨市")),  # a topic: not about reports
+    ("浙江省宁波市的调解成功率是多少", "numeric", ()),  # 浙江省 qualifies a place with no report
 ])
 def test_a_province_or_prefecture_named_is_the_regions_under_it(question: str, intent: str,
                                                                 regions: tuple[str, ...]) -> None:
@@ -76,6 +78,8 @@ def test_a_province_or_prefecture_named_is_the_regions_under_it(question: str, i
     ("有没有地方在推行“一证即办”公证服务", "list"),  # whether any report does: which do
     ("南安有没有推行“一证即办”", "factoid"),  # of one place: a fact of its report
     ("诸暨市合法性审查的总体情况", "section"),
+    ("南安行政复议纠错率有没有下降", "numeric"),  # 有没有 a change in a figure: the figure
+    ("南安行政复议纠错率是否有所下降", "numeric"),
 ])
 def test_intents(question: str, intent: str) -> None:
     assert analyze(question, RESOLVER).intent == intent
