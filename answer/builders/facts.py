@@ -33,11 +33,15 @@ def build(context: AnswerContext, plan: QueryPlan) -> Answer:
     if not spans:
         return abstain(context, plan, not_found(plan))
     units = context.retriever.units
-    if all(len(span.unit_ids) == 1 and units.heading[span.unit_ids[0]] for span in spans):
+    headings = [span for span in spans if len(span.unit_ids) == 1 and units.heading[span.unit_ids[0]]]
+    if len(headings) == len(spans):
         # Only a heading states it (（三）转变政府职能,全面优化法治化营商环境): its passage's points answer.
         answer = section.points_under_heading(context, plan, context.score(plan))
         if answer is not None:
             return answer
+    spans = [span for span in spans if span not in headings]  # a heading alone is never a quote
+    if not spans:
+        return abstain(context, plan, not_found(plan))
     book = CitationBook()
     lines = [f"{owner(context, span.source)}：{quote(context, book, span)}" for span in spans]
     return answered(context, plan, "\n".join(lines), book)
