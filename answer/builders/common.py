@@ -106,7 +106,7 @@ def evidence_span(context: AnswerContext, scored: ScoredUnits, position: int, pl
     following = unit + 1 if unit + 1 < len(units) and units.previous[unit + 1] == unit else None
     if following is not None:
         text, after = units.texts[unit], units.texts[following]
-        lead_in = units.heading[unit] or _is_lead_in(units, unit)
+        lead_in = units.heading[unit] or is_lead_in(units, unit)
         asks_figure = plan.wants_figure or plan.wants_outcome
         figure_follows = asks_figure and figure_near(after, scored.topic) and not figure_near(text, scored.topic)
         if lead_in or figure_follows or _topic_gain(scored, units, unit, following) >= context.options.extend_gain:
@@ -118,14 +118,14 @@ def evidence_span(context: AnswerContext, scored: ScoredUnits, position: int, pl
     gain = context.options.extend_gain
     if (before >= 0 and not units.heading[before] and not units.metadata[before]
             and (_topic_gain(scored, units, unit, before) >= 2 * gain
-                 or (_is_lead_in(units, before) and topic_share(scored, units.texts[before]) >= gain))):
+                 or (is_lead_in(units, before) and topic_share(scored, units.texts[before]) >= gain))):
         chosen.insert(0, before)
     source = units.sources[units.source_id[unit]]
     return Span(tuple(chosen), source, int(units.start[chosen[0]]), int(units.end[chosen[-1]]),
                 float(scored.probability[position]))
 
 
-def _is_lead_in(units: UnitIndex, unit: int) -> bool:
+def is_lead_in(units: UnitIndex, unit: int) -> bool:
     """A clause too short to say more than what follows is about (建强调解组织。), with no figure."""
     return len(units.texts[unit]) < LEAD_IN_CHARS and not units.figure[unit]
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import numpy as np
 
 from answer.builders.common import (
-    LEAD_IN_CHARS,
     AnswerContext,
     Span,
     abstain,
@@ -13,6 +12,7 @@ from answer.builders.common import (
     best_per_report,
     evidence_span,
     folded_line,
+    is_lead_in,
     marker,
     not_found,
     owner,
@@ -116,7 +116,7 @@ def _also(context: AnswerContext, scored: ScoredUnits, plan: QueryPlan, source: 
             continue
         extended = evidence_span(context, scored, int(position), plan)
         bare = Span((unit,), extended.source, int(units.start[unit]), int(units.end[unit]), extended.probability)
-        lead_in = len(units.texts[unit]) < LEAD_IN_CHARS and not units.figure[unit]  # 推动行政争议调解。 alone
+        lead_in = is_lead_in(units, unit)  # 推动行政争议调解。 alone
         tries = (extended,) if lead_in else (extended, bare)
         span = next((s for s in tries if all(s.end <= t.start or t.end <= s.start for t in (shown, *out))), None)
         if span is not None:
