@@ -78,6 +78,8 @@ def test_a_province_or_prefecture_named_is_the_regions_under_it(question: str, i
     ("有没有地方在推行“一证即办”公证服务", "list"),  # whether any report does: which do
     ("南安有没有推行“一证即办”", "factoid"),  # of one place: a fact of its report
     ("诸暨市合法性审查的总体情况", "section"),
+    ("诸暨那份报告的问题部分", "section"),  # a part named as such
+    ("西湖的计划那块", "section"),
     ("南安行政复议纠错率有没有下降", "numeric"),  # 有没有 a change in a figure: the figure
     ("南安行政复议纠错率是否有所下降", "numeric"),
 ])
